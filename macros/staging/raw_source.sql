@@ -1,0 +1,149 @@
+{#- The contract of a raw table, read from the source's yml (columns, data_type, meta). -#}
+{% macro raw_table_node(table_name) %}
+    {%- for node in graph.sources.values() if node.source_name == 'ai_maturity_raw' and node.name == table_name -%}
+        {{ return(node) }}
+    {%- endfor -%}
+    {{ exceptions.raise_compiler_error("ai_maturity: '" ~ table_name ~ "' is not a table of source ai_maturity_raw") }}
+{% endmacro %}
+
+{#- Whether an optional raw table is switched on (var ai_maturity__<table>_enabled, default true). -#}
+{% macro is_table_enabled(table_name) %}
+    {{ return(var('ai_maturity__' ~ table_name ~ '_enabled', true) in [true, 'true', 'True', 1]) }}
+{% endmacro %}
+
+{#-
+  `select` of every contract column of a raw table, cast to its contract type (timestamps to UTC).
+  A missing optional column becomes a typed null; a missing required column or required table
+  fails with a message naming it; a disabled optional table gives no rows.
+  Parse-time (not execute) output is never run.
+-#}
+{% macro select_raw_columns(table_name) %}
+    {%- set relation = source('ai_maturity_raw', table_name) -%}
+    {%- if not execute -%}
+        {{ return('select 1 as placeholder from ' ~ relation) }}
+    {%- endif -%}
+    {%- set node = ai_maturity.raw_table_node(table_name) -%}
+    {%- set optional = node.meta.get('optional', true) -%}
+    {%- set enabled = ai_maturity.is_table_enabled(table_name) -%}
+    {%- set present = [] -%}
+    {%- if enabled -%}
+        {%- set existing = adapter.get_relation(database=relation.database, schema=relation.schema, identifier=relation.identifier) -%}
+        {%- if existing is none -%}
+            {{ exceptions.raise_compiler_error(
+                "ai_maturity: raw table '" ~ relation ~ "' (" ~ table_name ~ ") was not found. Load it, point vars "
+                ~ "ai_maturity__raw_database / ai_maturity__raw_schema at it"
+                ~ (", or switch it off with var ai_maturity__" ~ table_name ~ "_enabled: false" if optional else " (it is required)") ~ ".") }}
+        {%- endif -%}
+        {%- for column in adapter.get_columns_in_relation(existing) -%}
+            {%- do present.append(column.name | lower) -%}
+        {%- endfor -%}
+        {%- set missing = [] -%}
+        {%- for name, column in node.columns.items() if column.meta.get('required') and name | lower not in present -%}
+            {%- do missing.append(name) -%}
+        {%- endfor -%}
+        {%- if missing -%}
+            {{ exceptions.raise_compiler_error("ai_maturity: raw table '" ~ relation ~ "' lacks required column(s): " ~ missing | join(', ')) }}
+        {%- endif -%}
+    {%- endif %}
+    select
+    {%- for name, column in node.columns.items() %}
+        {% set logical_type = column.data_type or 'string' -%}
+        {%- if name | lower not in present -%}
+            cast(null as {{ ai_maturity.type_for(logical_type) }})
+        {%- elif logical_type == 'timestamp' -%}
+            {{ ai_maturity.to_utc_timestamp(adapter.quote(name)) }}
+        {%- else -%}
+            {{ ai_maturity.try_cast(adapter.quote(name), logical_type) }}
+        {%- endif %} as {{ name }}{{ "," if not loop.last }}
+    {%- endfor %}
+    {%- if enabled %}
+    from {{ relation }}
+    {%- else %}
+    {#- a one-row relation filtered to nothing: same columns, no rows #}
+    from (select 1 as no_rows) as disabled_table
+    where 1 = 0
+    {%- endif %}
+{% endmacro %}
+
+{#- Folded enumeration value: trimmed and lower-cased. -#}
+{% macro fold_enum(column) %}lower(trim({{ column }})){% endmacro %}
+
+{#- First failed check as the rejection reason: checks is a list of (condition, reason). -#}
+{% macro first_failed(checks) %}
+    coalesce(
+    {%- for condition, reason in checks %}
+        case when {{ condition }} then '{{ reason }}' end{{ "," if not loop.last }}
+    {%- endfor %}
+    {%- if checks | length == 1 %}, cast(null as {{ dbt.type_string() }}){% endif %}
+    )
+{%- endmacro %}
+
+{#- Every failed check, '; '-joined, null when none failed: checks is a list of (condition, reason). -#}
+{% macro all_failed(checks) %}
+    {%- if checks | length == 0 -%}cast(null as {{ dbt.type_string() }})
+    {%- else -%}
+    nullif(concat_ws('; '
+    {%- for condition, reason in checks %},
+        case when {{ condition }} then '{{ reason }}' end
+    {%- endfor %}
+    ), '')
+    {%- endif -%}
+{%- endmacro %}
+
+{#- Required contract columns of a raw table, as checks for first_failed. -#}
+{% macro required_checks(table_name, extra_checks=[]) %}
+    {%- set checks = [] -%}
+    {%- if execute -%}
+    {%- set node = ai_maturity.raw_table_node(table_name) -%}
+    {%- for name, column in node.columns.items() if column.meta.get('required') -%}
+        {%- do checks.append((name ~ ' is null', 'missing_required_value:' ~ name)) -%}
+    {%- endfor -%}
+    {%- for name, column in node.columns.items() if column.meta.get('accepted_values') -%}
+        {%- set values = column.meta.get('accepted_values') -%}
+        {%- do checks.append((name ~ " not in ('" ~ values | join("', '") ~ "')", 'unknown_enum_value:' ~ name)) -%}
+    {%- endfor -%}
+    {%- endif -%}
+    {{ return(checks + extra_checks) }}
+{% endmacro %}
+
+{#- Contract primary key columns of a raw table. -#}
+{% macro raw_key_columns(table_name) %}
+    {%- if not execute -%}{{ return([]) }}{%- endif -%}
+    {{ return(ai_maturity.raw_table_node(table_name).meta.get('primary_key')) }}
+{% endmacro %}
+
+{#-
+  Rank of a row among re-deliveries of its key (1 = kept): greatest _loaded_at first; equal or null
+  _loaded_at are ordered by an md5 of the row's whole content, so every run keeps the same row.
+  A row with a null key part is never a duplicate (it is rejected for the missing key).
+-#}
+{% macro dedupe_rank(table_name) %}
+    {%- if not execute -%}{{ return('1') }}{%- endif -%}
+    {%- set keys = ai_maturity.raw_key_columns(table_name) -%}
+    {%- set content = ai_maturity.raw_table_node(table_name).columns.keys() | list -%}
+    case when {{ keys | join(' is null or ') }} is null then 1 else
+        row_number() over (
+            partition by {{ keys | join(', ') }}
+            order by _loaded_at desc nulls last, {{ ai_maturity.surrogate_key(content) }} desc
+        )
+    end
+{%- endmacro %}
+
+{#- The row key as one string for the data-quality model; person-keyed tables show a salted hash. -#}
+{% macro dq_row_key(table_name, hashed=false) %}
+    {%- if not execute -%}{{ return("''") }}{%- endif -%}
+    {%- set keys = ai_maturity.raw_key_columns(table_name) -%}
+    {%- set parts = [] -%}
+    {%- for key in keys -%}
+        {%- do parts.append("coalesce(cast(" ~ key ~ " as " ~ dbt.type_string() ~ "), '<null>')") -%}
+    {%- endfor -%}
+    {%- set joined = parts | join(" || '|' || ") -%}
+    {%- if hashed -%}{{ ai_maturity.salted_hash(joined) }}{%- else -%}{{ joined }}{%- endif -%}
+{%- endmacro %}
+
+{#- Join condition: the ownership interval [valid_from, valid_until) of a service containing a timestamp. -#}
+{% macro ownership_covers(ownership, service_id, ts) %}
+    {{ ownership }}.service_id = {{ service_id }}
+    and {{ ts }} >= {{ ownership }}.valid_from
+    and ({{ ownership }}.valid_until is null or {{ ts }} < {{ ownership }}.valid_until)
+{%- endmacro %}

@@ -1,0 +1,30 @@
+{#- The metric catalogue as a table: what each metric of fct_team_metrics is. Grain: metric_name. -#}
+with catalogue as (
+{%- for entry in ai_maturity.metric_catalogue() %}
+    select
+        '{{ entry.metric_name }}' as metric_name,
+        '{{ entry.cluster }}' as cluster,
+        '{{ entry.unit }}' as unit,
+        '{{ entry.mart }}' as mart,
+        {% if entry.sample_size %}'{{ entry.sample_size }}'{% else %}cast(null as {{ dbt.type_string() }}){% endif %} as sample_size_column,
+        {% if entry.higher_is_better is none %}cast(null as {{ dbt.type_boolean() }}){% else %}{{ entry.higher_is_better }}{% endif %} as is_higher_better,
+        '{{ entry.source_tables | join(",") }}' as optional_source_tables
+    {%- if not loop.last %}
+    union all
+    {%- endif %}
+{%- endfor %}
+),
+
+final as (
+    select
+        metric_name,
+        cluster,
+        unit,
+        mart,
+        sample_size_column,
+        is_higher_better,
+        nullif(optional_source_tables, '') as optional_source_tables
+    from catalogue
+)
+
+select * from final

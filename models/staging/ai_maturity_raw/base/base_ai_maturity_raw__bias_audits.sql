@@ -1,0 +1,60 @@
+with raw_rows as (
+    {{ ai_maturity.select_raw_columns('bias_audits') }}
+),
+
+teams as (
+    select team_id from {{ ref('stg_ai_maturity_raw__teams') }}
+),
+
+ranked as (
+    select
+        *,
+        {{ ai_maturity.dedupe_rank('bias_audits') }} as dedupe_rank,
+        {{ ai_maturity.dq_row_key('bias_audits') }} as dq_row_key
+    from raw_rows
+),
+
+normalized as (
+    select
+        audit_id,
+        team_id,
+        model_name,
+        audited_at,
+        findings_count,
+        remediated_at,
+        _loaded_at,
+        dedupe_rank,
+        dq_row_key
+    from ranked
+),
+
+team_checked as (
+    select
+        normalized.*,
+        teams.team_id is not null as is_known_team
+    from normalized
+    left join teams on normalized.team_id = teams.team_id
+),
+
+final as (
+    select
+        audit_id,
+        team_id,
+        model_name,
+        audited_at,
+        findings_count,
+        remediated_at,
+        _loaded_at,
+        dedupe_rank,
+        dq_row_key,
+        {{ ai_maturity.first_failed(ai_maturity.required_checks('bias_audits', [
+            ('not is_known_team', 'unknown_team'),
+            ('findings_count < 0', 'findings_out_of_range'),
+        ])) }} as rejection_reason,
+        {{ ai_maturity.all_failed([
+            ('remediated_at < audited_at', 'bad_clock:remediated_at_before_audited_at'),
+        ]) }} as flag_reasons
+    from team_checked
+)
+
+select * from final

@@ -1,0 +1,55 @@
+with raw_rows as (
+    {{ ai_maturity.select_raw_columns('changes') }}
+),
+
+known_services as (
+    select distinct service_id from {{ ref('stg_ai_maturity_raw__service_ownership') }}
+),
+
+ranked as (
+    select
+        *,
+        {{ ai_maturity.dedupe_rank('changes') }} as dedupe_rank,
+        {{ ai_maturity.dq_row_key('changes') }} as dq_row_key
+    from raw_rows
+),
+
+normalized as (
+    select
+        change_id,
+        service_id,
+        first_commit_at,
+        merged_at,
+        author_key,
+        _loaded_at,
+        dedupe_rank,
+        dq_row_key
+    from ranked
+),
+
+service_checked as (
+    select
+        normalized.*,
+        known_services.service_id is not null as is_known_service
+    from normalized
+    left join known_services on normalized.service_id = known_services.service_id
+),
+
+final as (
+    select
+        change_id,
+        service_id,
+        first_commit_at,
+        merged_at,
+        author_key,
+        _loaded_at,
+        dedupe_rank,
+        dq_row_key,
+        {{ ai_maturity.first_failed(ai_maturity.required_checks('changes', [
+            ('not is_known_service', 'unknown_service'),
+        ])) }} as rejection_reason,
+        {{ ai_maturity.all_failed([]) }} as flag_reasons
+    from service_checked
+)
+
+select * from final

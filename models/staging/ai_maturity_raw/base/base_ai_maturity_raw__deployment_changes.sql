@@ -1,0 +1,56 @@
+with raw_rows as (
+    {{ ai_maturity.select_raw_columns('deployment_changes') }}
+),
+
+deployments as (
+    select deployment_id from {{ ref('stg_ai_maturity_raw__deployments') }}
+),
+
+changes as (
+    select change_id from {{ ref('stg_ai_maturity_raw__changes') }}
+),
+
+ranked as (
+    select
+        *,
+        {{ ai_maturity.dedupe_rank('deployment_changes') }} as dedupe_rank,
+        {{ ai_maturity.dq_row_key('deployment_changes') }} as dq_row_key
+    from raw_rows
+),
+
+normalized as (
+    select
+        deployment_id,
+        change_id,
+        _loaded_at,
+        dedupe_rank,
+        dq_row_key
+    from ranked
+),
+
+parents_checked as (
+    select
+        normalized.*,
+        deployments.deployment_id is not null as is_known_deployment,
+        changes.change_id is not null as is_known_change
+    from normalized
+    left join deployments on normalized.deployment_id = deployments.deployment_id
+    left join changes on normalized.change_id = changes.change_id
+),
+
+final as (
+    select
+        deployment_id,
+        change_id,
+        _loaded_at,
+        dedupe_rank,
+        dq_row_key,
+        {{ ai_maturity.first_failed(ai_maturity.required_checks('deployment_changes', [
+            ('not is_known_deployment', 'unknown_deployment'),
+            ('not is_known_change', 'unknown_change'),
+        ])) }} as rejection_reason,
+        {{ ai_maturity.all_failed([]) }} as flag_reasons
+    from parents_checked
+)
+
+select * from final

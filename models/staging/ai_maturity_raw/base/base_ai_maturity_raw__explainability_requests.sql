@@ -1,0 +1,59 @@
+with raw_rows as (
+    {{ ai_maturity.select_raw_columns('explainability_requests') }}
+),
+
+teams as (
+    select team_id from {{ ref('stg_ai_maturity_raw__teams') }}
+),
+
+ranked as (
+    select
+        *,
+        {{ ai_maturity.dedupe_rank('explainability_requests') }} as dedupe_rank,
+        {{ ai_maturity.dq_row_key('explainability_requests') }} as dq_row_key
+    from raw_rows
+),
+
+normalized as (
+    select
+        request_id,
+        team_id,
+        model_name,
+        requested_at,
+        fulfilled_at,
+        {{ ai_maturity.fold_enum('requester_type') }} as requester_type,
+        _loaded_at,
+        dedupe_rank,
+        dq_row_key
+    from ranked
+),
+
+team_checked as (
+    select
+        normalized.*,
+        teams.team_id is not null as is_known_team
+    from normalized
+    left join teams on normalized.team_id = teams.team_id
+),
+
+final as (
+    select
+        request_id,
+        team_id,
+        model_name,
+        requested_at,
+        fulfilled_at,
+        requester_type,
+        _loaded_at,
+        dedupe_rank,
+        dq_row_key,
+        {{ ai_maturity.first_failed(ai_maturity.required_checks('explainability_requests', [
+            ('not is_known_team', 'unknown_team'),
+        ])) }} as rejection_reason,
+        {{ ai_maturity.all_failed([
+            ('fulfilled_at < requested_at', 'bad_clock:fulfilled_at_before_requested_at'),
+        ]) }} as flag_reasons
+    from team_checked
+)
+
+select * from final

@@ -1,0 +1,52 @@
+with raw_rows as (
+    {{ ai_maturity.select_raw_columns('llm_request_chunks') }}
+),
+
+requests as (
+    select request_id from {{ ref('stg_ai_maturity_raw__llm_requests') }}
+),
+
+-- kind is part of the key: folded before ranking, so `Cited` and `cited` are one key
+keyed as (
+    select
+        request_id,
+        chunk_id,
+        {{ ai_maturity.fold_enum('kind') }} as kind,
+        rank,
+        _loaded_at
+    from raw_rows
+),
+
+ranked as (
+    select
+        *,
+        {{ ai_maturity.dedupe_rank('llm_request_chunks') }} as dedupe_rank,
+        {{ ai_maturity.dq_row_key('llm_request_chunks') }} as dq_row_key
+    from keyed
+),
+
+request_checked as (
+    select
+        ranked.*,
+        requests.request_id is not null as is_known_request
+    from ranked
+    left join requests on ranked.request_id = requests.request_id
+),
+
+final as (
+    select
+        request_id,
+        chunk_id,
+        kind,
+        rank,
+        _loaded_at,
+        dedupe_rank,
+        dq_row_key,
+        {{ ai_maturity.first_failed(ai_maturity.required_checks('llm_request_chunks', [
+            ('not is_known_request', 'unknown_request'),
+        ])) }} as rejection_reason,
+        {{ ai_maturity.all_failed([]) }} as flag_reasons
+    from request_checked
+)
+
+select * from final

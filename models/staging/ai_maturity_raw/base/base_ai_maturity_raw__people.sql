@@ -1,0 +1,56 @@
+with raw_rows as (
+    {{ ai_maturity.select_raw_columns('people') }}
+),
+
+teams as (
+    select team_id from {{ ref('stg_ai_maturity_raw__teams') }}
+),
+
+ranked as (
+    select
+        *,
+        {{ ai_maturity.dedupe_rank('people') }} as dedupe_rank,
+        {{ ai_maturity.dq_row_key('people', hashed=true) }} as dq_row_key
+    from raw_rows
+),
+
+normalized as (
+    select
+        person_key,
+        team_id,
+        {{ ai_maturity.fold_enum('role') }} as role,
+        joined_at,
+        left_at,
+        _loaded_at,
+        dedupe_rank,
+        dq_row_key
+    from ranked
+),
+
+team_checked as (
+    select
+        normalized.*,
+        teams.team_id is not null as is_known_team
+    from normalized
+    left join teams on normalized.team_id = teams.team_id
+),
+
+final as (
+    select
+        person_key,
+        team_id,
+        role,
+        joined_at,
+        left_at,
+        _loaded_at,
+        dedupe_rank,
+        dq_row_key,
+        {{ ai_maturity.first_failed(ai_maturity.required_checks('people', [
+            ('not is_known_team', 'unknown_team'),
+            ('joined_at > left_at', 'person_joined_after_leaving'),
+        ])) }} as rejection_reason,
+        {{ ai_maturity.all_failed([]) }} as flag_reasons
+    from team_checked
+)
+
+select * from final

@@ -1,0 +1,26 @@
+with raw_rows as (
+    {{ ai_maturity.select_raw_columns('rag_eval_cases') }}
+),
+
+ranked as (
+    select
+        *,
+        {{ ai_maturity.dedupe_rank('rag_eval_cases') }} as dedupe_rank,
+        {{ ai_maturity.dq_row_key('rag_eval_cases') }} as dq_row_key
+    from raw_rows
+),
+
+final as (
+    select
+        case_id,
+        suite,
+        chunk_id,
+        _loaded_at,
+        dedupe_rank,
+        dq_row_key,
+        {{ ai_maturity.first_failed(ai_maturity.required_checks('rag_eval_cases')) }} as rejection_reason,
+        {{ ai_maturity.all_failed([]) }} as flag_reasons
+    from ranked
+)
+
+select * from final

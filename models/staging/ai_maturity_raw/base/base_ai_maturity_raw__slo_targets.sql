@@ -1,0 +1,54 @@
+with raw_rows as (
+    {{ ai_maturity.select_raw_columns('slo_targets') }}
+),
+
+known_services as (
+    select distinct service_id from {{ ref('stg_ai_maturity_raw__service_ownership') }}
+),
+
+-- sli is part of the key: folded before ranking, so `Availability` and `availability` are one key
+keyed as (
+    select
+        service_id,
+        {{ ai_maturity.fold_enum('sli') }} as sli,
+        objective,
+        {{ ai_maturity.fold_enum('slo_class') }} as slo_class,
+        _loaded_at
+    from raw_rows
+),
+
+ranked as (
+    select
+        *,
+        {{ ai_maturity.dedupe_rank('slo_targets') }} as dedupe_rank,
+        {{ ai_maturity.dq_row_key('slo_targets') }} as dq_row_key
+    from keyed
+),
+
+service_checked as (
+    select
+        ranked.*,
+        known_services.service_id is not null as is_known_service
+    from ranked
+    left join known_services on ranked.service_id = known_services.service_id
+),
+
+final as (
+    select
+        service_id,
+        sli,
+        objective,
+        slo_class,
+        _loaded_at,
+        dedupe_rank,
+        dq_row_key,
+        {{ ai_maturity.first_failed(ai_maturity.required_checks('slo_targets', [
+            ('not is_known_service', 'unknown_service'),
+            ("(sli = 'availability' and (objective <= 0 or objective > 1))"
+                ~ " or (sli = 'latency_p95_ms' and objective <= 0)", 'objective_out_of_range'),
+        ])) }} as rejection_reason,
+        {{ ai_maturity.all_failed([]) }} as flag_reasons
+    from service_checked
+)
+
+select * from final

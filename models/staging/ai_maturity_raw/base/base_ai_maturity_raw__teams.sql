@@ -1,0 +1,26 @@
+with raw_rows as (
+    {{ ai_maturity.select_raw_columns('teams') }}
+),
+
+ranked as (
+    select
+        *,
+        {{ ai_maturity.dedupe_rank('teams') }} as dedupe_rank
+    from raw_rows
+),
+
+final as (
+    select
+        trim(team_id) as team_id,
+        team_name,
+        org_unit,
+        created_at,
+        _loaded_at,
+        dedupe_rank,
+        {{ ai_maturity.dq_row_key('teams') }} as dq_row_key,
+        {{ ai_maturity.first_failed(ai_maturity.required_checks('teams')) }} as rejection_reason,
+        cast(null as {{ dbt.type_string() }}) as flag_reasons
+    from ranked
+)
+
+select * from final

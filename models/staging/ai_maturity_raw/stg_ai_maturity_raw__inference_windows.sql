@@ -1,0 +1,23 @@
+with base as (
+    select * from {{ ref('base_ai_maturity_raw__inference_windows') }}
+),
+
+final as (
+    select
+        service_id,
+        model_name,
+        model_version,
+        team_id,
+        window_start,
+        window_end,
+        request_count,
+        error_count,
+        latency_p50_ms,
+        latency_p95_ms,
+        latency_p99_ms,
+        _loaded_at
+    from base
+    where dedupe_rank = 1 and rejection_reason is null
+)
+
+select * from final

@@ -1,0 +1,21 @@
+with base as (
+    select * from {{ ref('base_ai_maturity_raw__product_events') }}
+),
+
+final as (
+    select
+        event_id,
+        occurred_at,
+        user_key,
+        team_id,
+        feature_name,
+        is_ai_feature,
+        event_type,
+        request_id,
+        revenue_usd,
+        _loaded_at
+    from base
+    where dedupe_rank = 1 and rejection_reason is null
+)
+
+select * from final

@@ -1,0 +1,16 @@
+with base as (
+    select * from {{ ref('base_ai_maturity_raw__slo_targets') }}
+),
+
+final as (
+    select
+        service_id,
+        sli,
+        objective,
+        slo_class,
+        _loaded_at
+    from base
+    where dedupe_rank = 1 and rejection_reason is null
+)
+
+select * from final

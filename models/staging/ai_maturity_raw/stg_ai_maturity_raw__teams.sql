@@ -1,0 +1,16 @@
+with base as (
+    select * from {{ ref('base_ai_maturity_raw__teams') }}
+),
+
+final as (
+    select
+        team_id,
+        team_name,
+        org_unit,
+        created_at,
+        _loaded_at
+    from base
+    where dedupe_rank = 1 and rejection_reason is null
+)
+
+select * from final

@@ -1,0 +1,122 @@
+"""Run the dbt project against hand-made raw data in a throw-away DuckDB file."""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+import subprocess
+import sys
+from dataclasses import dataclass
+
+import duckdb
+import yaml
+
+PROJECT_DIR = Path(__file__).resolve().parents[1]
+PROFILES_DIR = PROJECT_DIR / "profiles"
+SOURCES_YML = PROJECT_DIR / "models" / "staging" / "ai_maturity_raw" / "_ai_maturity_raw__sources.yml"
+DUCKDB_TYPES = {
+    "string": "varchar",
+    "timestamp": "timestamp",
+    "boolean": "boolean",
+    "bigint": "bigint",
+    "double": "double",
+}
+
+Row = Mapping[str, Any]
+
+
+def raw_contract() -> dict[str, list[tuple[str, str]]]:
+    """Each raw table of the source yml with its (column, logical type) list."""
+    source = yaml.safe_load(SOURCES_YML.read_text())["sources"][0]
+    return {
+        table["name"]: [(column["name"], column["data_type"]) for column in table["columns"]]
+        for table in source["tables"]
+    }
+
+
+def write_raw_tables(db_path: Path, rows: Mapping[str, Sequence[Row]], schema: str = "raw") -> None:
+    """Create every contract table (empty unless rows are given) in `schema` of the DuckDB file."""
+    with duckdb.connect(str(db_path)) as con:
+        con.execute(f"create schema if not exists {schema}")
+        for table, columns in raw_contract().items():
+            column_sql = ", ".join(f'"{name}" {DUCKDB_TYPES[kind]}' for name, kind in columns)
+            con.execute(f"create or replace table {schema}.{table} ({column_sql})")
+            table_rows = rows.get(table, [])
+            unknown = {key for row in table_rows for key in row} - {name for name, _ in columns}
+            if unknown:
+                raise ValueError(f"{table}: columns not in the contract: {sorted(unknown)}")
+            if table_rows:
+                names = [name for name, _ in columns]
+                placeholders = ", ".join("?" for _ in names)
+                con.executemany(
+                    f"insert into {schema}.{table} values ({placeholders})",
+                    [[row.get(name) for name in names] for row in table_rows],
+                )
+
+
+@dataclass(frozen=True)
+class DbtResult:
+    """Outcome of one dbt command: exit code, console output and run_results.json."""
+
+    returncode: int
+    output: str
+    run_results: dict[str, Any]
+
+    @property
+    def success(self) -> bool:
+        return self.returncode == 0
+
+    def failures(self) -> list[str]:
+        """Readable list of what failed (empty when the command succeeded)."""
+        problems = [
+            f"{result['unique_id']}: {result['status']}: {result.get('message')}"
+            for result in self.run_results.get("results", [])
+            if result["status"] not in {"success", "pass", "skipped", "warn"}
+        ]
+        if self.returncode != 0 and not problems:
+            problems.append(self.output[-4000:])
+        return problems
+
+
+def run_dbt(
+    args: Sequence[str],
+    db_path: Path,
+    work_dir: Path,
+    dbt_vars: Mapping[str, Any] | None = None,
+    target: str = "duckdb",
+) -> DbtResult:
+    """Run the dbt CLI of this interpreter's environment in a subprocess (a fresh adapter and
+    connection every time); target and logs go to work_dir."""
+    cli = [
+        str(Path(sys.executable).parent / "dbt"),
+        *args,
+        "--project-dir", str(PROJECT_DIR),
+        "--profiles-dir", str(PROFILES_DIR),
+        "--target", target,
+        "--target-path", str(work_dir / "target"),
+        "--log-path", str(work_dir / "logs"),
+    ]
+    if dbt_vars:
+        cli += ["--vars", json.dumps(dict(dbt_vars))]
+    env = {**os.environ, "AI_MATURITY_DUCKDB_PATH": str(db_path), "DBT_SEND_ANONYMOUS_USAGE_STATS": "false"}
+    completed = subprocess.run(cli, env=env, capture_output=True, text=True, check=False)
+    results_path = work_dir / "target" / "run_results.json"
+    run_results = json.loads(results_path.read_text()) if results_path.exists() else {}
+    return DbtResult(completed.returncode, completed.stdout + completed.stderr, run_results)
+
+
+def failures(result: DbtResult) -> list[str]:
+    """What failed in a dbt command (empty when it succeeded)."""
+    return result.failures()
+
+
+def query(db_path: Path, sql: str) -> list[dict[str, Any]]:
+    """Rows of a query as dicts."""
+    with duckdb.connect(str(db_path), read_only=True) as con:
+        cursor = con.execute(sql)
+        names = [description[0] for description in cursor.description]
+        return [dict(zip(names, row)) for row in cursor.fetchall()]
