@@ -1,8 +1,6 @@
 {#- The DORA band seed, or the host project's relation named by var ai_maturity__dora_benchmarks. -#}
 {% macro dora_benchmarks_relation() %}
-    {%- set override = var('ai_maturity__dora_benchmarks', none) -%}
-    {%- if override -%}{{ return(override) }}{%- endif -%}
-    {{ return(ref('dora_benchmarks')) }}
+    {{ return(ai_maturity.config_relation('dora_benchmarks')) }}
 {% endmacro %}
 
 {#- Join condition: a value lies within a band row (bounds with their inclusivity; null = unbounded). -#}

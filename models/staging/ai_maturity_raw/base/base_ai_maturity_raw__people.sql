@@ -18,7 +18,7 @@ normalized as (
     select
         person_key,
         team_id,
-        {{ ai_maturity.fold_enum('role') }} as role,
+        {{ ai_maturity.fold_enum('role') }} as role,  -- noqa: RF04
         joined_at,
         left_at,
         _loaded_at,

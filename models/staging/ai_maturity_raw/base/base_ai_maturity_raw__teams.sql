@@ -11,7 +11,7 @@ ranked as (
 
 final as (
     select
-        trim(team_id) as team_id,
+        team_id,
         team_name,
         org_unit,
         created_at,

@@ -1,0 +1,31 @@
+{#-
+  Null-safe evaluation of `value <comparator> threshold` (comparator one of >=, >, <=, <, =, given
+  as a SQL expression such as a column, or a quoted literal): true or false when the value is
+  known, null when the value (or threshold) is null. Used by maturity criteria and SMART targets.
+-#}
+{% macro compare_to_threshold(value, comparator, threshold) %}
+    {{ return(adapter.dispatch('compare_to_threshold', 'ai_maturity')(value, comparator, threshold)) }}
+{% endmacro %}
+
+{% macro default__compare_to_threshold(value, comparator, threshold) %}
+    (case
+        when {{ value }} is null or {{ threshold }} is null then cast(null as {{ dbt.type_boolean() }})
+        when {{ comparator }} = '>=' then {{ value }} >= {{ threshold }}
+        when {{ comparator }} = '>' then {{ value }} > {{ threshold }}
+        when {{ comparator }} = '<=' then {{ value }} <= {{ threshold }}
+        when {{ comparator }} = '<' then {{ value }} < {{ threshold }}
+        when {{ comparator }} = '=' then {{ value }} = {{ threshold }}
+    end)
+{%- endmacro %}
+
+{#-
+  How far a value is from meeting its threshold, in the metric's unit: positive = still to go,
+  0 or negative = met (null without a value). For `=`, the absolute difference.
+-#}
+{% macro gap_to_threshold(value, comparator, threshold) %}
+    (case
+        when {{ comparator }} in ('>=', '>') then {{ threshold }} - {{ value }}
+        when {{ comparator }} in ('<=', '<') then {{ value }} - {{ threshold }}
+        else abs({{ value }} - {{ threshold }})
+    end)
+{%- endmacro %}
