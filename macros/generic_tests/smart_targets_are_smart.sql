@@ -5,29 +5,22 @@
   team without data is valid and simply has no evaluations. Rows returned name the target and why.
 -#}
 {% test smart_targets_are_smart(model) %}
-{%- set known = [] -%}
-{%- set unmeasurable = [] -%}
-{%- for entry in ai_maturity.metric_catalogue() -%}
-    {%- do known.append(entry.metric_name) -%}
-    {%- for table_name in entry.source_tables if not ai_maturity.is_table_enabled(table_name) -%}
-        {%- do unmeasurable.append(entry.metric_name) -%}
-    {%- endfor -%}
-{%- endfor %}
 with targets as (
     select * from {{ model }}
+),
+
+metrics as (
+    select * from {{ ref('dim_metrics') }}
 ),
 
 checked as (
     select
         targets.target_id,
         case
-            when targets.metric_name is null
-                or targets.metric_name not in ('{{ known | join("', '") }}')
+            when metrics.metric_name is null
                 then 'not specific: unknown metric ' || coalesce(targets.metric_name, '<null>')
-            {%- if unmeasurable %}
-            when targets.metric_name in ('{{ unmeasurable | join("', '") }}')
+            when not metrics.is_measurable
                 then 'not measurable: a raw table the metric needs is switched off'
-            {%- endif %}
             when targets.owner is null or trim(targets.owner) = '' then 'not relevant: no owner'
             when targets.action is null
                 or targets.action not in ('retrain', 'rollback', 'rollback_prompt', 'reprioritize', 'throttle', 'investigate')
@@ -41,6 +34,7 @@ checked as (
             when targets.team_id is null then 'no team (use * for every team)'
         end as problem
     from targets
+    left join metrics on targets.metric_name = metrics.metric_name
 )
 
 select * from checked where problem is not null

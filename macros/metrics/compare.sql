@@ -29,3 +29,6 @@
         else abs({{ value }} - {{ threshold }})
     end)
 {%- endmacro %}
+
+{#- A number as text with 4 decimals, identical on every engine (for alert texts). -#}
+{% macro format_number(expr) %}coalesce(cast(cast(round({{ expr }}, 4) as decimal(24, 4)) as {{ dbt.type_string() }}), 'null'){% endmacro %}

@@ -16,7 +16,7 @@
 {% endmacro %}
 
 {#- One catalogue entry. -#}
-{% macro metric(name, cluster, unit, mart, sample_size=none, source_tables=[], higher_is_better=none) %}
+{% macro catalogue_entry(name, cluster, unit, mart, sample_size=none, source_tables=[], higher_is_better=none) %}
     {{ return({
         'metric_name': name, 'cluster': cluster, 'unit': unit, 'mart': mart,
         'sample_size': sample_size, 'source_tables': source_tables, 'higher_is_better': higher_is_better,
@@ -24,7 +24,7 @@
 {% endmacro %}
 
 {% macro metric_catalogue_change_delivery() %}
-    {%- set m = ai_maturity.metric -%}
+    {%- set m = ai_maturity.catalogue_entry -%}
     {%- set c = 'change_delivery' -%}
     {%- set mart = 'fct_change_delivery' -%}
     {{ return([
@@ -40,4 +40,9 @@
         m('time_to_restore_median_hours', c, 'hours', mart, 'time_to_restore_median_hours_n', [], false),
         m('rework_rate', c, 'ratio', mart, 'rework_rate_n', [], false),
     ]) }}
+{% endmacro %}
+
+{#- Short alias of catalogue_entry for the cluster catalogue macros. -#}
+{% macro metric(name, cluster, unit, mart, sample_size=none, source_tables=[], higher_is_better=none) %}
+    {{ return(ai_maturity.catalogue_entry(name, cluster, unit, mart, sample_size, source_tables, higher_is_better)) }}
 {% endmacro %}

@@ -8,7 +8,12 @@ with catalogue as (
         '{{ entry.mart }}' as mart,
         {% if entry.sample_size %}'{{ entry.sample_size }}'{% else %}cast(null as {{ dbt.type_string() }}){% endif %} as sample_size_column,
         {% if entry.higher_is_better is none %}cast(null as {{ dbt.type_boolean() }}){% else %}{{ entry.higher_is_better }}{% endif %} as is_higher_better,
-        '{{ entry.source_tables | join(",") }}' as optional_source_tables
+        '{{ entry.source_tables | join(",") }}' as optional_source_tables,
+        {%- set disabled = [] -%}
+        {%- for table_name in entry.source_tables if not ai_maturity.is_table_enabled(table_name) -%}
+            {%- do disabled.append(table_name) -%}
+        {%- endfor %}
+        {{ 'false' if disabled else 'true' }} as is_measurable
     {%- if not loop.last %}
     union all
     {%- endif %}
@@ -23,7 +28,8 @@ final as (
         mart,
         sample_size_column,
         is_higher_better,
-        nullif(optional_source_tables, '') as optional_source_tables
+        nullif(optional_source_tables, '') as optional_source_tables,
+        is_measurable
     from catalogue
 )
 

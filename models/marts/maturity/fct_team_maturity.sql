@@ -1,0 +1,136 @@
+{#-
+  Maturity level per team and period (maturity.md). A plane reaches level L when every criterion
+  of levels 1 … L is met (cumulative); the level counts only when held for the last N periods
+  (var ai_maturity__plateau_periods, this one included; provisional in a team's first N − 1
+  periods). The overall level is the minimum of the four planes. Grain: team_id × period_start.
+-#}
+{%- set plateau_periods = var('ai_maturity__plateau_periods', 2) | int -%}
+{%- set planes = ['process', 'platform', 'team_culture', 'product'] -%}
+
+with spine as (
+    select * from {{ ref('int_team_periods') }}
+),
+
+evaluations as (
+    select * from {{ ref('fct_maturity_criteria_evaluations') }}
+),
+
+maturity_levels as (
+    select * from {{ ref('maturity_levels') }}
+),
+
+plane_levels as (
+{%- for plane in planes %}
+    select
+        spine.team_id,
+        spine.period_start,
+        spine.team_period_number,
+        '{{ plane }}' as plane,
+        maturity_levels.level
+    from spine
+    cross join maturity_levels
+    where maturity_levels.level between 1 and 4
+    {%- if not loop.last %}
+    union all
+    {%- endif %}
+{%- endfor %}
+),
+
+level_status as (
+    select
+        plane_levels.team_id,
+        plane_levels.period_start,
+        plane_levels.team_period_number,
+        plane_levels.plane,
+        plane_levels.level,
+        -- a level without criteria is met
+        coalesce({{ ai_maturity.bool_and('evaluations.is_met') }}, true) as is_level_met
+    from plane_levels
+    left join evaluations
+        on plane_levels.team_id = evaluations.team_id
+        and plane_levels.period_start = evaluations.period_start
+        and plane_levels.plane = evaluations.plane
+        and plane_levels.level = evaluations.level
+    group by
+        plane_levels.team_id,
+        plane_levels.period_start,
+        plane_levels.team_period_number,
+        plane_levels.plane,
+        plane_levels.level
+),
+
+period_plane_levels as (
+    select
+        team_id,
+        period_start,
+        team_period_number,
+        plane,
+        -- cumulative: the level below the first level not met
+        coalesce(min(case when not is_level_met then level end) - 1, 4) as period_level
+    from level_status
+    group by team_id, period_start, team_period_number, plane
+),
+
+stable_plane_levels as (
+    select
+        *,
+        min(period_level) over (
+            partition by team_id, plane
+            order by team_period_number
+            rows between {{ plateau_periods - 1 }} preceding and current row
+        ) as stable_level
+    from period_plane_levels
+),
+
+team_levels as (
+    select
+        team_id,
+        period_start,
+        team_period_number,
+        {%- for plane in planes %}
+        max(case when plane = '{{ plane }}' then stable_level end) as {{ plane }}_level,
+        max(case when plane = '{{ plane }}' then period_level end) as {{ plane }}_period_level,
+        {%- endfor %}
+        min(stable_level) as maturity_level
+    from stable_plane_levels
+    group by team_id, period_start, team_period_number
+),
+
+with_changes as (
+    select
+        *,
+        lag(maturity_level) over (partition by team_id order by team_period_number) as previous_maturity_level
+    from team_levels
+),
+
+final as (
+    select
+        with_changes.team_id,
+        with_changes.period_start,
+        with_changes.maturity_level,
+        maturity_levels.stage_name,
+        maturity_levels.roadmap_name,
+        {%- for plane in planes %}
+        with_changes.{{ plane }}_level,
+        {%- endfor %}
+        nullif(concat_ws(', '
+            {%- for plane in planes %},
+            case when with_changes.{{ plane }}_level = with_changes.maturity_level then '{{ plane }}' end
+            {%- endfor %}
+        ), '') as binding_planes,
+        {%- for plane in planes %}
+        with_changes.{{ plane }}_period_level,
+        {%- endfor %}
+        with_changes.previous_maturity_level,
+        case
+            when with_changes.previous_maturity_level is null then 'first'
+            when with_changes.maturity_level > with_changes.previous_maturity_level then 'up'
+            when with_changes.maturity_level < with_changes.previous_maturity_level then 'down'
+            else 'same'
+        end as level_change,
+        with_changes.team_period_number < {{ plateau_periods }} as is_provisional
+    from with_changes
+    inner join maturity_levels on with_changes.maturity_level = maturity_levels.level
+)
+
+select * from final
