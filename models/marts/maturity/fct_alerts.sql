@@ -13,6 +13,10 @@ smart_evaluations as (
     select * from {{ ref('fct_smart_evaluations') }}
 ),
 
+feature_signals as (
+    select * from {{ ref('fct_feature_quality_signals') }}
+),
+
 data_end as (
     select max(period_start) as last_period_start from spine
 ),
@@ -67,7 +71,7 @@ smart_alerts as (
         smart_episodes.metric_name || ' ' || latest.comparator || ' ' || {{ ai_maturity.format_number('smart_episodes.target_value') }}
             || ' breached; latest value ' || {{ ai_maturity.format_number('latest.observed_value') }} as signals,
         latest.observed_value as latest_observed_value,
-        smart_episodes.target_value as threshold,
+        cast(smart_episodes.target_value as {{ ai_maturity.type_double() }}) as threshold,
         smart_episodes.first_period,
         smart_episodes.last_period,
         smart_episodes.periods_count
@@ -78,8 +82,89 @@ smart_alerts as (
         and smart_episodes.last_period = latest.period_start
 ),
 
+quality_conditions as (
+    select
+        feature_signals.*,
+        spine.team_period_number,
+        case
+            when feature_signals.has_faithfulness_drop and feature_signals.has_downvote_rise then 'quality_regression'
+            when feature_signals.has_faithfulness_drop then 'faithfulness_drop'
+            else 'downvote_rise'
+        end as alert_type
+    from feature_signals
+    inner join spine
+        on feature_signals.team_id = spine.team_id
+        and feature_signals.period_start = spine.period_start
+    where feature_signals.has_faithfulness_drop or feature_signals.has_downvote_rise
+),
+
+quality_breaches as (
+    select
+        *,
+        team_period_number - row_number() over (
+            partition by team_id, feature_name, alert_type
+            order by team_period_number
+        ) as episode_key
+    from quality_conditions
+),
+
+quality_episodes as (
+    select
+        team_id,
+        feature_name,
+        alert_type,
+        episode_key,
+        min(period_start) as first_period,
+        max(period_start) as last_period,
+        count(*) as periods_count
+    from quality_breaches
+    group by team_id, feature_name, alert_type, episode_key
+),
+
+quality_alerts as (
+    select
+        {{ ai_maturity.surrogate_key(['quality_episodes.alert_type', 'quality_episodes.team_id', 'quality_episodes.feature_name', 'quality_episodes.first_period']) }}
+            as alert_id,
+        quality_episodes.alert_type,
+        'feature_quality_' || quality_episodes.alert_type as rule_id,
+        quality_episodes.team_id,
+        quality_episodes.feature_name,
+        latest.dominant_model_version as model_version,
+        latest.dominant_prompt_hash as prompt_hash,
+        latest.dominant_retrieval_config_id as retrieval_config_id,
+        case when quality_episodes.alert_type = 'quality_regression' then latest.rollback_target_prompt_hash end
+            as rollback_target_prompt_hash,
+        case when quality_episodes.alert_type = 'downvote_rise' then 'downvote_rate' else 'faithfulness_mean' end
+            as metric_name,
+        case when quality_episodes.alert_type = 'quality_regression' then 'p1' else 'p3' end as slo_class,
+        case when quality_episodes.alert_type = 'quality_regression' then 'rollback_prompt' else 'investigate' end as action,
+        'faithfulness_mean ' || {{ ai_maturity.format_number('latest.previous_faithfulness_mean') }}
+            || ' -> ' || {{ ai_maturity.format_number('latest.faithfulness_mean') }}
+            || ' (n=' || cast(latest.faithfulness_mean_n as {{ dbt.type_string() }}) || '); downvote_rate '
+            || {{ ai_maturity.format_number('latest.previous_downvote_rate') }}
+            || ' -> ' || {{ ai_maturity.format_number('latest.downvote_rate') }}
+            || ' (n=' || cast(latest.downvote_rate_n as {{ dbt.type_string() }}) || ')' as signals,
+        case when quality_episodes.alert_type = 'downvote_rise' then latest.downvote_rate else latest.faithfulness_mean end
+            as latest_observed_value,
+        cast(case
+            when quality_episodes.alert_type = 'downvote_rise' then {{ var('ai_maturity__downvote_rise_threshold', 0.05) }}
+            else {{ var('ai_maturity__faithfulness_drop_threshold', 0.10) }}
+        end as {{ ai_maturity.type_double() }}) as threshold,
+        quality_episodes.first_period,
+        quality_episodes.last_period,
+        quality_episodes.periods_count
+    from quality_episodes
+    inner join quality_breaches as latest
+        on quality_episodes.team_id = latest.team_id
+        and quality_episodes.feature_name = latest.feature_name
+        and quality_episodes.alert_type = latest.alert_type
+        and quality_episodes.last_period = latest.period_start
+),
+
 all_alerts as (
     select * from smart_alerts
+    union all
+    select * from quality_alerts
 ),
 
 final as (
