@@ -30,9 +30,9 @@ classified as (
         status = 'finished' and ended_at is not null and {{ ai_maturity.as_of_filter('ended_at') }} as is_finished,
         ended_at < started_at or started_at < triggered_at or ended_at < triggered_at as has_bad_clock,
         nullif(trim(git_commit), '') is not null
-            and nullif(trim(dataset_digest), '') is not null
-            and params_logged
-            and metrics_logged as has_full_lineage
+        and nullif(trim(dataset_digest), '') is not null
+        and params_logged
+        and metrics_logged as has_full_lineage
     from training_runs
 ),
 
@@ -58,7 +58,7 @@ final as (
         eval_gate_passed,
         coalesce(has_bad_clock, false) as has_bad_clock,
         case when is_finished and not coalesce(has_bad_clock, false) then
-            {{ ai_maturity.duration('triggered_at', 'ended_at', 'hours') }}
+                {{ ai_maturity.duration('triggered_at', 'ended_at', 'hours') }}
         end as retrain_time_hours,
         {{ ai_maturity.duration('data_snapshot_at', 'started_at', 'hours') }} as data_to_training_lag_hours
     from classified

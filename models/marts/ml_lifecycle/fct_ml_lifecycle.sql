@@ -5,8 +5,7 @@
 -#}
 {%- set runs_on = ai_maturity.is_table_enabled('training_runs') -%}
 {%- set drift_on = ai_maturity.is_table_enabled('drift_checks') -%}
-
-{#- a typed null stands in for a metric whose optional table is switched off -#}
+{#- a metric whose optional table is switched off is this typed null instead -#}
 {%- set null_double = 'cast(null as ' ~ ai_maturity.type_double() ~ ')' -%}
 {%- set null_bigint = 'cast(null as ' ~ dbt.type_bigint() ~ ')' %}
 
@@ -30,10 +29,10 @@ started_run_stats as (
     select
         team_id,
         period_start,
-        count(*) as training_runs_count,
+        count(*) as started_runs,
         count(case when is_automated then 1 end) as automated_runs,
-        {{ ai_maturity.median('data_to_training_lag_hours') }} as data_to_training_lag_median_hours,
-        count(data_to_training_lag_hours) as data_to_training_lag_median_hours_n
+        {{ ai_maturity.median('data_to_training_lag_hours') }} as median_lag_hours,
+        count(data_to_training_lag_hours) as lag_values
     from training_runs
     group by team_id, period_start
 ),
@@ -43,8 +42,8 @@ finished_run_stats as (
         team_id,
         finished_period_start as period_start,
         count(*) as finished_runs,
-        {{ ai_maturity.median('retrain_time_hours') }} as retrain_time_median_hours,
-        count(retrain_time_hours) as retrain_time_median_hours_n,
+        {{ ai_maturity.median('retrain_time_hours') }} as median_retrain_hours,
+        count(retrain_time_hours) as retrain_values,
         count(case when is_reproducible then 1 end) as reproducible_runs,
         count(case when is_eval_gated then 1 end) as eval_gated_runs
     from training_runs
@@ -56,9 +55,9 @@ drift_alert_stats as (
     select
         team_id,
         period_start,
-        count(*) as drift_alerts_count,
-        {{ ai_maturity.median('drift_to_retrain_hours') }} as drift_to_retrain_median_hours,
-        count(drift_to_retrain_hours) as drift_to_retrain_median_hours_n,
+        count(*) as alert_count,
+        {{ ai_maturity.median('drift_to_retrain_hours') }} as median_drift_to_retrain_hours,
+        count(drift_to_retrain_hours) as drift_to_retrain_values,
         count(case when is_auto_retrained then 1 end) as auto_retrained_alerts
     from drift_checks
     where is_drift_alert
@@ -69,7 +68,7 @@ model_deployment_stats as (
     select
         team_id,
         period_start,
-        count(*) as model_deployments_count,
+        count(*) as model_deployments,
         count(case when is_automated then 1 end) as automated_model_deployments,
         count(case when is_progressive then 1 end) as progressive_model_deployments,
         count(case when is_traceable then 1 end) as traceable_model_deployments
@@ -77,86 +76,55 @@ model_deployment_stats as (
     group by team_id, period_start
 ),
 
-metrics as (
+final as (
     select
         spine.team_id,
         spine.period_start,
-        coalesce(started_run_stats.training_runs_count, 0) as training_runs_count,
-        {{ ai_maturity.safe_divide('started_run_stats.automated_runs', 'started_run_stats.training_runs_count') }}
-            as automated_training_share,
-        coalesce(started_run_stats.training_runs_count, 0) as automated_training_share_n,
-        finished_run_stats.retrain_time_median_hours,
-        coalesce(finished_run_stats.retrain_time_median_hours_n, 0) as retrain_time_median_hours_n,
-        started_run_stats.data_to_training_lag_median_hours,
-        coalesce(started_run_stats.data_to_training_lag_median_hours_n, 0) as data_to_training_lag_median_hours_n,
-        {{ ai_maturity.safe_divide('finished_run_stats.reproducible_runs', 'finished_run_stats.finished_runs') }}
-            as reproducible_run_share,
-        coalesce(finished_run_stats.finished_runs, 0) as reproducible_run_share_n,
-        {{ ai_maturity.safe_divide('finished_run_stats.eval_gated_runs', 'finished_run_stats.finished_runs') }}
-            as eval_gated_run_share,
-        coalesce(finished_run_stats.finished_runs, 0) as eval_gated_run_share_n,
-        coalesce(drift_alert_stats.drift_alerts_count, 0) as drift_alerts_count,
-        drift_alert_stats.drift_to_retrain_median_hours,
-        coalesce(drift_alert_stats.drift_to_retrain_median_hours_n, 0) as drift_to_retrain_median_hours_n,
-        {{ ai_maturity.safe_divide('drift_alert_stats.auto_retrained_alerts', 'drift_alert_stats.drift_alerts_count') }}
-            as drift_auto_retrain_share,
-        coalesce(drift_alert_stats.drift_alerts_count, 0) as drift_auto_retrain_share_n,
-        coalesce(model_deployment_stats.model_deployments_count, 0) as model_deployments_count,
-        {{ ai_maturity.safe_divide('model_deployment_stats.automated_model_deployments', 'model_deployment_stats.model_deployments_count') }}
+        {{ 'coalesce(started_run_stats.started_runs, 0)' if runs_on else null_bigint }} as training_runs_count,
+        {{ ai_maturity.safe_divide('started_run_stats.automated_runs', 'started_run_stats.started_runs')
+            if runs_on else null_double }} as automated_training_share,
+        {{ 'coalesce(started_run_stats.started_runs, 0)' if runs_on else null_bigint }} as automated_training_share_n,
+        {{ 'finished_run_stats.median_retrain_hours' if runs_on else null_double }} as retrain_time_median_hours,
+        {{ 'coalesce(finished_run_stats.retrain_values, 0)' if runs_on else null_bigint }} as retrain_time_median_hours_n,
+        {{ 'started_run_stats.median_lag_hours' if runs_on else null_double }} as data_to_training_lag_median_hours,
+        {{ 'coalesce(started_run_stats.lag_values, 0)' if runs_on else null_bigint }} as data_to_training_lag_median_hours_n,
+        {{ ai_maturity.safe_divide('finished_run_stats.reproducible_runs', 'finished_run_stats.finished_runs')
+            if runs_on else null_double }} as reproducible_run_share,
+        {{ 'coalesce(finished_run_stats.finished_runs, 0)' if runs_on else null_bigint }} as reproducible_run_share_n,
+        {{ ai_maturity.safe_divide('finished_run_stats.eval_gated_runs', 'finished_run_stats.finished_runs')
+            if runs_on else null_double }} as eval_gated_run_share,
+        {{ 'coalesce(finished_run_stats.finished_runs, 0)' if runs_on else null_bigint }} as eval_gated_run_share_n,
+        {{ 'coalesce(drift_alert_stats.alert_count, 0)' if drift_on else null_bigint }} as drift_alerts_count,
+        {{ 'drift_alert_stats.median_drift_to_retrain_hours' if drift_on and runs_on else null_double }}
+            as drift_to_retrain_median_hours,
+        {{ 'coalesce(drift_alert_stats.drift_to_retrain_values, 0)' if drift_on and runs_on else null_bigint }}
+            as drift_to_retrain_median_hours_n,
+        {{ ai_maturity.safe_divide('drift_alert_stats.auto_retrained_alerts', 'drift_alert_stats.alert_count')
+            if drift_on and runs_on else null_double }} as drift_auto_retrain_share,
+        {{ 'coalesce(drift_alert_stats.alert_count, 0)' if drift_on and runs_on else null_bigint }} as drift_auto_retrain_share_n,
+        coalesce(model_deployment_stats.model_deployments, 0) as model_deployments_count,
+        {{ ai_maturity.safe_divide('model_deployment_stats.automated_model_deployments', 'model_deployment_stats.model_deployments') }}
             as model_deploy_automation_share,
-        {{ ai_maturity.safe_divide('model_deployment_stats.progressive_model_deployments', 'model_deployment_stats.model_deployments_count') }}
+        coalesce(model_deployment_stats.model_deployments, 0) as model_deploy_automation_share_n,
+        {{ ai_maturity.safe_divide('model_deployment_stats.progressive_model_deployments', 'model_deployment_stats.model_deployments') }}
             as progressive_model_deploy_share,
-        {{ ai_maturity.safe_divide('model_deployment_stats.traceable_model_deployments', 'model_deployment_stats.model_deployments_count') }}
-            as model_traceability_share,
-        coalesce(model_deployment_stats.model_deployments_count, 0) as model_deployments_n
+        coalesce(model_deployment_stats.model_deployments, 0) as progressive_model_deploy_share_n,
+        {{ ai_maturity.safe_divide('model_deployment_stats.traceable_model_deployments', 'model_deployment_stats.model_deployments')
+            if runs_on else null_double }} as model_traceability_share,
+        {{ 'coalesce(model_deployment_stats.model_deployments, 0)' if runs_on else null_bigint }} as model_traceability_share_n
     from spine
     left join started_run_stats
         on spine.team_id = started_run_stats.team_id
-        and spine.period_start = started_run_stats.period_start
+            and spine.period_start = started_run_stats.period_start
     left join finished_run_stats
         on spine.team_id = finished_run_stats.team_id
-        and spine.period_start = finished_run_stats.period_start
+            and spine.period_start = finished_run_stats.period_start
     left join drift_alert_stats
         on spine.team_id = drift_alert_stats.team_id
-        and spine.period_start = drift_alert_stats.period_start
+            and spine.period_start = drift_alert_stats.period_start
     left join model_deployment_stats
         on spine.team_id = model_deployment_stats.team_id
-        and spine.period_start = model_deployment_stats.period_start
-),
-
-final as (
-    select
-        metrics.team_id,
-        metrics.period_start,
-        {{ 'metrics.training_runs_count' if runs_on else null_bigint }} as training_runs_count,
-        {{ 'metrics.automated_training_share' if runs_on else null_double }} as automated_training_share,
-        {{ 'metrics.automated_training_share_n' if runs_on else null_bigint }} as automated_training_share_n,
-        {{ 'metrics.retrain_time_median_hours' if runs_on else null_double }} as retrain_time_median_hours,
-        {{ 'metrics.retrain_time_median_hours_n' if runs_on else null_bigint }} as retrain_time_median_hours_n,
-        {{ 'metrics.data_to_training_lag_median_hours' if runs_on else null_double }}
-            as data_to_training_lag_median_hours,
-        {{ 'metrics.data_to_training_lag_median_hours_n' if runs_on else null_bigint }}
-            as data_to_training_lag_median_hours_n,
-        {{ 'metrics.reproducible_run_share' if runs_on else null_double }} as reproducible_run_share,
-        {{ 'metrics.reproducible_run_share_n' if runs_on else null_bigint }} as reproducible_run_share_n,
-        {{ 'metrics.eval_gated_run_share' if runs_on else null_double }} as eval_gated_run_share,
-        {{ 'metrics.eval_gated_run_share_n' if runs_on else null_bigint }} as eval_gated_run_share_n,
-        {{ 'metrics.drift_alerts_count' if drift_on else null_bigint }} as drift_alerts_count,
-        {{ 'metrics.drift_to_retrain_median_hours' if drift_on and runs_on else null_double }}
-            as drift_to_retrain_median_hours,
-        {{ 'metrics.drift_to_retrain_median_hours_n' if drift_on and runs_on else null_bigint }}
-            as drift_to_retrain_median_hours_n,
-        {{ 'metrics.drift_auto_retrain_share' if drift_on and runs_on else null_double }} as drift_auto_retrain_share,
-        {{ 'metrics.drift_auto_retrain_share_n' if drift_on and runs_on else null_bigint }}
-            as drift_auto_retrain_share_n,
-        metrics.model_deployments_count,
-        metrics.model_deploy_automation_share,
-        metrics.model_deployments_n as model_deploy_automation_share_n,
-        metrics.progressive_model_deploy_share,
-        metrics.model_deployments_n as progressive_model_deploy_share_n,
-        {{ 'metrics.model_traceability_share' if runs_on else null_double }} as model_traceability_share,
-        {{ 'metrics.model_deployments_n' if runs_on else null_bigint }} as model_traceability_share_n
-    from metrics
+            and spine.period_start = model_deployment_stats.period_start
 )
 
 select * from final

@@ -1,0 +1,91 @@
+{#-
+  Each inference window (a Prometheus-style rollup) with its team (the service owner at
+  window_start, resolved in staging) and its verdict against the SLO targets of its service:
+  availability = 1 − errors ÷ requests must reach the `availability` objective, latency_p95_ms
+  must not exceed the `latency_p95_ms` objective. A window is SLO-evaluated when it has requests
+  and its service has at least one target; it meets its SLO when it meets every target its service
+  has. Grain: service_id × model_name × window_start (window_id).
+-#}
+with inference_windows as (
+    select * from {{ ref('stg_ai_maturity_raw__inference_windows') }}
+    where {{ ai_maturity.as_of_filter('window_start') }}
+),
+
+slo_targets as (
+    select * from {{ ref('stg_ai_maturity_raw__slo_targets') }}
+),
+
+service_objectives as (
+    select
+        service_id,
+        max(case when sli = 'availability' then objective end) as availability_objective,
+        max(case when sli = 'latency_p95_ms' then objective end) as latency_p95_objective_ms
+    from slo_targets
+    group by service_id
+),
+
+measured as (
+    select
+        {{ ai_maturity.surrogate_key(['inference_windows.service_id', 'inference_windows.model_name', 'inference_windows.window_start']) }}
+            as window_id,
+        inference_windows.service_id,
+        inference_windows.model_name,
+        inference_windows.model_version,
+        inference_windows.team_id,
+        inference_windows.window_start,
+        inference_windows.window_end,
+        {{ ai_maturity.period_start('inference_windows.window_start') }} as period_start,
+        inference_windows.request_count,
+        inference_windows.error_count,
+        inference_windows.latency_p95_ms,
+        inference_windows.request_count > 0 as has_requests,
+        1 - {{ ai_maturity.safe_divide('inference_windows.error_count', 'inference_windows.request_count') }}
+            as availability,
+        service_objectives.availability_objective,
+        service_objectives.latency_p95_objective_ms,
+        service_objectives.service_id is not null as has_slo_targets
+    from inference_windows
+    left join service_objectives on inference_windows.service_id = service_objectives.service_id
+),
+
+verdicts as (
+    select
+        *,
+        case when has_requests and availability_objective is not null then
+                availability >= availability_objective
+        end as meets_availability_objective,
+        case when has_requests and latency_p95_objective_ms is not null then
+                latency_p95_ms <= latency_p95_objective_ms
+        end as meets_latency_objective,
+        has_requests and has_slo_targets as is_slo_evaluated
+    from measured
+),
+
+final as (
+    select
+        window_id,
+        service_id,
+        model_name,
+        model_version,
+        team_id,
+        window_start,
+        window_end,
+        period_start,
+        request_count,
+        error_count,
+        latency_p95_ms,
+        has_requests,
+        availability,
+        availability_objective,
+        latency_p95_objective_ms,
+        has_slo_targets,
+        is_slo_evaluated,
+        meets_availability_objective,
+        meets_latency_objective,
+        case when is_slo_evaluated then
+                coalesce(meets_availability_objective, true) and coalesce(meets_latency_objective, true)
+        end as meets_slo
+    from verdicts
+)
+
+select * from final

@@ -1,0 +1,24 @@
+{#-
+  LLM requests in the scope of request metrics (environment `production` or null), each with its
+  team, period (started_at) and whether it errored (status `error` or `timeout`). No user key or
+  text. Grain: request_id.
+-#}
+with llm_requests as (
+    select * from {{ ref('stg_ai_maturity_raw__llm_requests') }}
+    where (environment = 'production' or environment is null)
+        and {{ ai_maturity.as_of_filter('started_at') }}
+),
+
+final as (
+    select
+        request_id,
+        team_id,
+        feature_name,
+        started_at,
+        {{ ai_maturity.period_start('started_at') }} as period_start,
+        status,
+        status in ('error', 'timeout') as is_error
+    from llm_requests
+)
+
+select * from final
