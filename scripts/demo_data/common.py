@@ -53,7 +53,7 @@ def month_label(m: int) -> str:
 def weekdays_of_month(m: int) -> np.ndarray:
     """Day-start timestamps of the Monday–Friday days of month m."""
     days = np.arange(month_start(m), month_end(m), DAY, dtype=np.int64)
-    weekday = pd.to_datetime(days, unit="us").weekday
+    weekday = pd.to_datetime(days, unit="us").day_of_week
     return days[np.asarray(weekday) < 5]
 
 
@@ -80,8 +80,8 @@ class SizeProfile:
 
 SIZES: dict[str, SizeProfile] = {
     "small": SizeProfile("small", volume=1, deploy_scale=1.0, windows_per_day=1, checks_per_day=1),
-    "medium": SizeProfile("medium", volume=10, deploy_scale=3.0, windows_per_day=6, checks_per_day=4),
-    "large": SizeProfile("large", volume=100, deploy_scale=10.0, windows_per_day=24, checks_per_day=24),
+    "medium": SizeProfile("medium", volume=13, deploy_scale=3.0, windows_per_day=6, checks_per_day=4),
+    "large": SizeProfile("large", volume=125, deploy_scale=10.0, windows_per_day=24, checks_per_day=24),
 }
 
 

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from .common import DAY, DIMENSION_LOADED_AT, HOUR, START, Ctx, daily_load_time, hex_tokens, month_start, stable_hex, ts
+from .common import DAY, DIMENSION_LOADED_AT, HOUR, MINUTE, START, Ctx, daily_load_time, hex_tokens, month_start, stable_hex, ts
 from .profiles import INSTRUMENTS, TEAMS, WAVE_MONTHS, TeamProfile
 
 AUTHOR_ROLES = frozenset({"software", "applied_ml", "ml_platform", "data"})
@@ -48,11 +48,13 @@ def build_people(ctx: Ctx) -> list[Person]:
         created = ts(team.created_at)
         n_hires = sum(c.hires_by_month)
         roles = _roles(rng, team, c.initial_headcount + n_hires)
+        if team.levels.team_culture >= 4:  # every hire ships code (knowledge diffusion each month)
+            roles = sorted(roles, key=lambda r: r in AUTHOR_ROLES)
         idx = 0
         # initial members
         for _ in range(c.initial_headcount):
             if c.formed_recently:
-                joined = ts("2024-12-15") + int(rng.uniform(0, 7) * DAY) + int(rng.uniform(9, 17) * HOUR)
+                joined = ts("2024-12-15") + int(rng.integers(0, 7)) * DAY + int(rng.integers(9 * 60, 17 * 60)) * MINUTE
                 eligible = ts("2025-01-02") + int(rng.uniform(0, 1.5) * DAY)
                 is_new = True
             else:

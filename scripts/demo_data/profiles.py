@@ -198,7 +198,7 @@ class LlmFeatureSpec:
     prompt_quality: dict[str, PromptQuality] = field(default_factory=dict)
     streaming_share: float = 0.8
     retrieval_timeline: tuple[tuple[str, str], ...] = ()  # (from, retrieval_config_id) for RAG
-    chunk_log_share: float = 0.25
+    chunk_log_share: float = 0.1
     rag_suite: str | None = None
     rag_cases: int = 0
     citation_quality: float = 0.8
@@ -206,7 +206,7 @@ class LlmFeatureSpec:
     human_review_share: float = 0.02
     min_faithfulness_evals: int = 0  # per month, production_sample + human_review
     safety_fail_share: float = 0.0  # toxicity / pii_leak evaluations failing, every suite
-    adversarial_cases: int = 30  # per month
+    adversarial_cases: int = 20  # per month
     vote_share: float = 0.12  # traces receiving an up/down vote
     min_votes: int = 6
     status_rates: tuple[tuple[str, float], ...] = (
@@ -578,21 +578,21 @@ OWNERSHIP_CHANGES: tuple[OwnershipChange, ...] = (
 
 FEATURES: tuple[FeatureSpec, ...] = (
     FeatureSpec("app_shell", "team_tracked_b", False, 1.0),  # carries the `active` events
-    FeatureSpec("risk_report_export", "team_manual", False, 0.10),
+    FeatureSpec("risk_report_export", "team_manual", False, 0.05),
     FeatureSpec("recommendations", "team_tracked_a", True, 0.15, conversion_boost=0.02),
-    FeatureSpec("wishlist", "team_tracked_a", False, 0.25),
+    FeatureSpec("wishlist", "team_tracked_a", False, 0.15),
     FeatureSpec("invoice_extraction", "team_tracked_b", True, 0.08),
     FeatureSpec("listing_writer", "team_scaling_a", True, 0.30, conversion_boost=0.01),
-    FeatureSpec("listing_editor", "team_scaling_a", False, 0.20),
+    FeatureSpec("listing_editor", "team_scaling_a", False, 0.10),
     FeatureSpec("support_assistant", "team_scaling_b", True, 0.12),
-    FeatureSpec("help_center", "team_scaling_b", False, 0.25),
+    FeatureSpec("help_center", "team_scaling_b", False, 0.12),
     FeatureSpec("knowledge_search", "team_optimizing_a", True, 0.35, conversion_boost=0.15),
-    FeatureSpec("checkout", "team_optimizing_a", False, 0.30),  # conversions are recorded on it
+    FeatureSpec("checkout", "team_optimizing_a", False, 0.20),  # conversions are recorded on it
     FeatureSpec("shopping_agent", "team_optimizing_b", True, 0.30, conversion_boost=0.02),
-    FeatureSpec("deals_page", "team_optimizing_b", False, 0.20),
+    FeatureSpec("deals_page", "team_optimizing_b", False, 0.10),
     FeatureSpec("ops_copilot", "team_auto", True, 0.30, conversion_boost=0.12),
     FeatureSpec("smart_eta", "team_auto", True, 0.20, conversion_boost=0.10),
-    FeatureSpec("status_page", "team_auto", False, 0.10),
+    FeatureSpec("status_page", "team_auto", False, 0.05),
 )
 
 CONVERSION_FEATURE = "checkout"

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 import numpy as np
 import pandas as pd
 
@@ -21,7 +23,8 @@ def build_teams() -> pd.DataFrame:
     )
 
 
-def ownership_intervals() -> list[tuple[str, str, int, int | None]]:
+@lru_cache(maxsize=1)
+def ownership_intervals() -> tuple[tuple[str, str, int, int | None], ...]:
     """(service_id, team_id, valid_from, valid_to) rows; valid_to None = current owner."""
     rows: list[tuple[str, str, int, int | None]] = []
     changes = {c.service_id: c for c in OWNERSHIP_CHANGES}
@@ -34,7 +37,7 @@ def ownership_intervals() -> list[tuple[str, str, int, int | None]]:
             at = ts(change.at)
             rows.append((svc.service_id, svc.team_id, created, at))
             rows.append((svc.service_id, change.new_team_id, at, None))
-    return rows
+    return tuple(rows)
 
 
 def hash_offset(text: str) -> int:
