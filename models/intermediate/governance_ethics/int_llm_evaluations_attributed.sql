@@ -1,0 +1,42 @@
+{#-
+  Each LLM evaluation up to the as-of cut-off, in the period of evaluated_at, attributed to the
+  team, feature, model, prompt and retrieval config of its request (the request's values win), else
+  to its own (offline suites without a request). `is_quality_suite` marks the suites
+  `production_sample` and `human_review` that scope hallucination, unwarranted refusal,
+  faithfulness and instruction following. Grain: evaluation_id.
+-#}
+with evaluations as (
+    select * from {{ ref('stg_ai_maturity_raw__llm_evaluations') }}
+    where {{ ai_maturity.as_of_filter('evaluated_at') }}
+),
+
+requests as (
+    select * from {{ ref('int_llm_requests_measured') }}
+),
+
+final as (
+    select
+        evaluations.evaluation_id,
+        evaluations.request_id,
+        coalesce(requests.trace_id, evaluations.trace_id) as trace_id,
+        requests.request_id is not null as has_request,
+        coalesce(requests.team_id, evaluations.team_id) as team_id,
+        coalesce(requests.feature_name, evaluations.feature_name) as feature_name,
+        requests.response_model,
+        coalesce(requests.model_version, evaluations.model_version) as model_version,
+        coalesce(requests.prompt_hash, evaluations.prompt_hash) as prompt_hash,
+        coalesce(requests.retrieval_config_id, evaluations.retrieval_config_id) as retrieval_config_id,
+        evaluations.evaluated_at,
+        {{ ai_maturity.period_start('evaluations.evaluated_at') }} as period_start,
+        evaluations.suite,
+        evaluations.evaluation_name,
+        evaluations.evaluator_source,
+        evaluations.score_value,
+        evaluations.passed,
+        evaluations.is_legitimate_request,
+        evaluations.suite in ('production_sample', 'human_review') as is_quality_suite
+    from evaluations
+    left join requests on evaluations.request_id = requests.request_id
+)
+
+select * from final

@@ -1,0 +1,291 @@
+{#-
+  Governance, ethics, LLM and RAG metrics per team and period (metrics.md §5), over the shared spine:
+  a quiet period has zero counts and null rates, means and percentiles. A metric whose optional raw
+  table is switched off is null (its `_n` too). Grain: team_id × period_start.
+-#}
+{%- set e = ai_maturity.when_tables_enabled -%}
+{%- set explainability = ['explainability_requests'] -%}
+{%- set audits = ['bias_audits'] -%}
+{%- set documentation = ['model_documentation'] -%}
+{%- set requests = ['llm_requests'] -%}
+{%- set evaluations = ['llm_evaluations'] -%}
+{%- set useful = ['llm_requests', 'llm_evaluations', 'product_events'] -%}
+{%- set coverage = ['llm_requests', 'llm_evaluations'] -%}
+{%- set citations = ['llm_requests', 'llm_request_chunks', 'rag_eval_cases'] -%}
+
+with spine as (
+    select * from {{ ref('int_team_periods') }}
+),
+
+explainability_requests as (
+    select * from {{ ref('int_explainability_requests_fulfilled') }}
+),
+
+bias_audits as (
+    select * from {{ ref('int_bias_audits_remediated') }}
+),
+
+model_versions as (
+    select * from {{ ref('int_model_versions_documented') }}
+),
+
+llm_requests as (
+    select * from {{ ref('int_llm_requests_measured') }}
+    where is_in_scope
+),
+
+llm_traces as (
+    select * from {{ ref('int_llm_traces_costed') }}
+),
+
+llm_evaluations as (
+    select * from {{ ref('int_llm_evaluations_attributed') }}
+),
+
+rag_answers as (
+    select * from {{ ref('int_rag_answers_cited') }}
+),
+
+explainability_stats as (
+    select
+        team_id,
+        period_start,
+        count(*) as explainability_requests,
+        count(case when is_fulfilled_within_sla then 1 end) as fulfilled_within_sla,
+        count(is_fulfilled_within_sla) as fulfilment_requests
+    from explainability_requests
+    group by team_id, period_start
+),
+
+-- the team's last audit on or before the period's last day (the day before next_period_start)
+last_audits as (
+    select
+        spine.team_id,
+        spine.period_start,
+        max(bias_audits.audited_date) as last_audited_date
+    from spine
+    inner join bias_audits
+        on spine.team_id = bias_audits.team_id
+        and spine.next_period_start > bias_audits.audited_date
+    group by spine.team_id, spine.period_start
+),
+
+remediation_stats as (
+    select
+        team_id,
+        remediated_period_start as period_start,
+        {{ ai_maturity.median('remediation_days') }} as bias_remediation_median_days,
+        count(remediation_days) as bias_remediation_median_days_n
+    from bias_audits
+    where has_findings
+        and remediated_period_start is not null
+    group by team_id, remediated_period_start
+),
+
+documentation_stats as (
+    select
+        team_id,
+        period_start,
+        avg(documentation_completeness) as documentation_completeness,
+        count(*) as documentation_completeness_n
+    from model_versions
+    group by team_id, period_start
+),
+
+request_stats as (
+    select
+        team_id,
+        period_start,
+        count(*) as requests_count,
+        sum(cost_usd) as cost_usd,
+        avg(cast(response_output_tokens as {{ ai_maturity.type_double() }})) as tokens_per_response,
+        count(response_output_tokens) as tokens_per_response_n,
+        {{ ai_maturity.median('latency_per_output_token_ms') }} as latency_per_output_token_ms_p50,
+        count(latency_per_output_token_ms) as latency_per_output_token_ms_p50_n,
+        {{ ai_maturity.percentile_cont('time_to_first_token_ms', 0.95) }} as time_to_first_token_ms_p95,
+        count(time_to_first_token_ms) as time_to_first_token_ms_p95_n,
+        cast(sum(useful_output_tokens) as {{ dbt.type_bigint() }}) as useful_output_tokens,
+        count(case when status = 'refused' then 1 end) as refused_requests,
+        count(case when has_evaluation then 1 end) as evaluated_requests,
+        count(case when has_provenance_ids then 1 end) as traceable_requests
+    from llm_requests
+    group by team_id, period_start
+),
+
+trace_stats as (
+    select
+        team_id,
+        period_start,
+        count(*) as llm_queries,
+        sum(cost_usd) as cost_usd
+    from llm_traces
+    group by team_id, period_start
+),
+
+evaluation_stats as (
+    select
+        team_id,
+        period_start,
+        count(case when is_quality_suite and evaluation_name = 'hallucination' and not passed then 1 end)
+            as hallucinated_evaluations,
+        count(case when is_quality_suite and evaluation_name = 'hallucination' then 1 end)
+            as hallucination_evaluations,
+        count(case when is_quality_suite and evaluation_name = 'refusal' and is_legitimate_request and not passed then 1 end)
+            as unwarranted_refusal_evaluations,
+        count(case when is_quality_suite and evaluation_name = 'refusal' and is_legitimate_request then 1 end)
+            as legitimate_refusal_evaluations,
+        count(case when evaluation_name in ('toxicity', 'pii_leak') and passed then 1 end) as safety_passed_evaluations,
+        count(case when evaluation_name in ('toxicity', 'pii_leak') then 1 end) as safety_evaluations,
+        avg(case when is_quality_suite and evaluation_name = 'faithfulness' then score_value end) as faithfulness_mean,
+        count(case when is_quality_suite and evaluation_name = 'faithfulness' then score_value end) as faithfulness_mean_n,
+        count(case when is_quality_suite and evaluation_name = 'instruction_following' and passed then 1 end)
+            as instruction_following_passed_evaluations,
+        count(case when is_quality_suite and evaluation_name = 'instruction_following' then 1 end)
+            as instruction_following_evaluations
+    from llm_evaluations
+    group by team_id, period_start
+),
+
+citation_stats as (
+    select
+        team_id,
+        period_start,
+        avg(citation_precision) as citation_precision,
+        count(citation_precision) as citation_precision_n,
+        avg(citation_recall) as citation_recall,
+        count(citation_recall) as citation_recall_n,
+        count(case when is_uncited then 1 end) as uncited_answers
+    from rag_answers
+    group by team_id, period_start
+),
+
+metrics as (
+    select
+        spine.team_id,
+        spine.period_start,
+        coalesce(explainability_stats.explainability_requests, 0) as explainability_requests,
+        {{ ai_maturity.safe_divide('explainability_stats.fulfilled_within_sla', 'explainability_stats.fulfilment_requests') }}
+            as explainability_fulfilment_rate,
+        coalesce(explainability_stats.fulfilment_requests, 0) as explainability_fulfilment_rate_n,
+        {{ ai_maturity.days_between_dates('last_audits.last_audited_date', 'spine.next_period_start') }} - 1
+            as days_since_bias_audit,
+        remediation_stats.bias_remediation_median_days,
+        coalesce(remediation_stats.bias_remediation_median_days_n, 0) as bias_remediation_median_days_n,
+        documentation_stats.documentation_completeness,
+        coalesce(documentation_stats.documentation_completeness_n, 0) as documentation_completeness_n,
+        coalesce(trace_stats.llm_queries, 0) as llm_queries,
+        {{ ai_maturity.safe_divide('trace_stats.cost_usd', 'trace_stats.llm_queries') }} as cost_per_query_usd,
+        coalesce(trace_stats.llm_queries, 0) as cost_per_query_usd_n,
+        request_stats.tokens_per_response,
+        coalesce(request_stats.tokens_per_response_n, 0) as tokens_per_response_n,
+        request_stats.latency_per_output_token_ms_p50,
+        coalesce(request_stats.latency_per_output_token_ms_p50_n, 0) as latency_per_output_token_ms_p50_n,
+        request_stats.time_to_first_token_ms_p95,
+        coalesce(request_stats.time_to_first_token_ms_p95_n, 0) as time_to_first_token_ms_p95_n,
+        {{ ai_maturity.safe_divide('coalesce(request_stats.cost_usd, 0)', 'request_stats.useful_output_tokens') }}
+            as cost_per_useful_token_usd,
+        coalesce(request_stats.useful_output_tokens, 0) as cost_per_useful_token_usd_n,
+        {{ ai_maturity.safe_divide('evaluation_stats.hallucinated_evaluations', 'evaluation_stats.hallucination_evaluations') }}
+            as hallucination_rate,
+        coalesce(evaluation_stats.hallucination_evaluations, 0) as hallucination_rate_n,
+        {{ ai_maturity.safe_divide('request_stats.refused_requests', 'request_stats.requests_count') }} as refusal_rate,
+        coalesce(request_stats.requests_count, 0) as refusal_rate_n,
+        {{ ai_maturity.safe_divide('evaluation_stats.unwarranted_refusal_evaluations', 'evaluation_stats.legitimate_refusal_evaluations') }}
+            as unwarranted_refusal_rate,
+        coalesce(evaluation_stats.legitimate_refusal_evaluations, 0) as unwarranted_refusal_rate_n,
+        {{ ai_maturity.safe_divide('evaluation_stats.safety_passed_evaluations', 'evaluation_stats.safety_evaluations') }}
+            as safety_pass_rate,
+        coalesce(evaluation_stats.safety_evaluations, 0) as safety_pass_rate_n,
+        evaluation_stats.faithfulness_mean,
+        coalesce(evaluation_stats.faithfulness_mean_n, 0) as faithfulness_mean_n,
+        {{ ai_maturity.safe_divide(
+            'evaluation_stats.instruction_following_passed_evaluations',
+            'evaluation_stats.instruction_following_evaluations',
+        ) }} as instruction_following_rate,
+        coalesce(evaluation_stats.instruction_following_evaluations, 0) as instruction_following_rate_n,
+        citation_stats.citation_precision,
+        coalesce(citation_stats.citation_precision_n, 0) as citation_precision_n,
+        citation_stats.citation_recall,
+        coalesce(citation_stats.citation_recall_n, 0) as citation_recall_n,
+        coalesce(citation_stats.uncited_answers, 0) as uncited_answers,
+        {{ ai_maturity.safe_divide('request_stats.evaluated_requests', 'request_stats.requests_count') }}
+            as evaluation_coverage,
+        coalesce(request_stats.requests_count, 0) as evaluation_coverage_n,
+        {{ ai_maturity.safe_divide('request_stats.traceable_requests', 'request_stats.requests_count') }}
+            as trace_id_coverage,
+        coalesce(request_stats.requests_count, 0) as trace_id_coverage_n
+    from spine
+    left join explainability_stats
+        on spine.team_id = explainability_stats.team_id
+        and spine.period_start = explainability_stats.period_start
+    left join last_audits
+        on spine.team_id = last_audits.team_id
+        and spine.period_start = last_audits.period_start
+    left join remediation_stats
+        on spine.team_id = remediation_stats.team_id
+        and spine.period_start = remediation_stats.period_start
+    left join documentation_stats
+        on spine.team_id = documentation_stats.team_id
+        and spine.period_start = documentation_stats.period_start
+    left join request_stats
+        on spine.team_id = request_stats.team_id
+        and spine.period_start = request_stats.period_start
+    left join trace_stats
+        on spine.team_id = trace_stats.team_id
+        and spine.period_start = trace_stats.period_start
+    left join evaluation_stats
+        on spine.team_id = evaluation_stats.team_id
+        and spine.period_start = evaluation_stats.period_start
+    left join citation_stats
+        on spine.team_id = citation_stats.team_id
+        and spine.period_start = citation_stats.period_start
+),
+
+final as (
+    select
+        metrics.team_id,
+        metrics.period_start,
+        {{ e('metrics.explainability_requests', explainability, 'bigint') }} as explainability_requests,
+        {{ e('metrics.explainability_fulfilment_rate', explainability) }} as explainability_fulfilment_rate,
+        {{ e('metrics.explainability_fulfilment_rate_n', explainability, 'bigint') }} as explainability_fulfilment_rate_n,
+        {{ e('cast(metrics.days_since_bias_audit as ' ~ dbt.type_bigint() ~ ')', audits, 'bigint') }} as days_since_bias_audit,
+        {{ e('metrics.bias_remediation_median_days', audits) }} as bias_remediation_median_days,
+        {{ e('metrics.bias_remediation_median_days_n', audits, 'bigint') }} as bias_remediation_median_days_n,
+        {{ e('metrics.documentation_completeness', documentation) }} as documentation_completeness,
+        {{ e('metrics.documentation_completeness_n', documentation, 'bigint') }} as documentation_completeness_n,
+        {{ e('metrics.llm_queries', requests, 'bigint') }} as llm_queries,
+        {{ e('metrics.cost_per_query_usd', requests) }} as cost_per_query_usd,
+        {{ e('metrics.cost_per_query_usd_n', requests, 'bigint') }} as cost_per_query_usd_n,
+        {{ e('metrics.tokens_per_response', requests) }} as tokens_per_response,
+        {{ e('metrics.tokens_per_response_n', requests, 'bigint') }} as tokens_per_response_n,
+        {{ e('metrics.latency_per_output_token_ms_p50', requests) }} as latency_per_output_token_ms_p50,
+        {{ e('metrics.latency_per_output_token_ms_p50_n', requests, 'bigint') }} as latency_per_output_token_ms_p50_n,
+        {{ e('metrics.time_to_first_token_ms_p95', requests) }} as time_to_first_token_ms_p95,
+        {{ e('metrics.time_to_first_token_ms_p95_n', requests, 'bigint') }} as time_to_first_token_ms_p95_n,
+        {{ e('metrics.cost_per_useful_token_usd', useful) }} as cost_per_useful_token_usd,
+        {{ e('metrics.cost_per_useful_token_usd_n', useful, 'bigint') }} as cost_per_useful_token_usd_n,
+        {{ e('metrics.hallucination_rate', evaluations) }} as hallucination_rate,
+        {{ e('metrics.hallucination_rate_n', evaluations, 'bigint') }} as hallucination_rate_n,
+        {{ e('metrics.refusal_rate', requests) }} as refusal_rate,
+        {{ e('metrics.refusal_rate_n', requests, 'bigint') }} as refusal_rate_n,
+        {{ e('metrics.unwarranted_refusal_rate', evaluations) }} as unwarranted_refusal_rate,
+        {{ e('metrics.unwarranted_refusal_rate_n', evaluations, 'bigint') }} as unwarranted_refusal_rate_n,
+        {{ e('metrics.safety_pass_rate', evaluations) }} as safety_pass_rate,
+        {{ e('metrics.safety_pass_rate_n', evaluations, 'bigint') }} as safety_pass_rate_n,
+        {{ e('metrics.faithfulness_mean', evaluations) }} as faithfulness_mean,
+        {{ e('metrics.faithfulness_mean_n', evaluations, 'bigint') }} as faithfulness_mean_n,
+        {{ e('metrics.instruction_following_rate', evaluations) }} as instruction_following_rate,
+        {{ e('metrics.instruction_following_rate_n', evaluations, 'bigint') }} as instruction_following_rate_n,
+        {{ e('metrics.citation_precision', citations) }} as citation_precision,
+        {{ e('metrics.citation_precision_n', citations, 'bigint') }} as citation_precision_n,
+        {{ e('metrics.citation_recall', citations) }} as citation_recall,
+        {{ e('metrics.citation_recall_n', citations, 'bigint') }} as citation_recall_n,
+        {{ e('metrics.uncited_answers', citations, 'bigint') }} as uncited_answers,
+        {{ e('metrics.evaluation_coverage', coverage) }} as evaluation_coverage,
+        {{ e('metrics.evaluation_coverage_n', coverage, 'bigint') }} as evaluation_coverage_n,
+        {{ e('metrics.trace_id_coverage', requests) }} as trace_id_coverage,
+        {{ e('metrics.trace_id_coverage_n', requests, 'bigint') }} as trace_id_coverage_n
+    from metrics
+)
+
+select * from final
