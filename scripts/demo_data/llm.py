@@ -14,7 +14,7 @@ import pandas as pd
 from .common import DAY, END, HOUR, MINUTE, N_MONTHS, Ctx, daily_load_time, hex_tokens, month_end, month_start, seq_ids, ts
 from .product import Usage
 from .profiles import (
-    EMBEDDING_MODEL, INCIDENT_SCENARIO, LLM_FEATURES, MODELS, PROMPT_HASHES, LlmFeatureSpec,
+    EMBEDDING_MODEL, INCIDENT_SCENARIO, LLM_FEATURES, MODELS, PROMPT_HASHES, TEAMS, LlmFeatureSpec,
 )
 
 MS = 1000  # microseconds per millisecond
@@ -323,14 +323,11 @@ def _evaluations(ctx: Ctx, req: pd.DataFrame) -> pd.DataFrame:
                 k = max(k, f.min_faithfulness_evals - k_h + 2)
             sample = ok.iloc[np.sort(rng.choice(len(ok), size=min(k, len(ok)), replace=False))]
             human = ok.iloc[np.sort(rng.choice(len(ok), size=min(k_h, len(ok)), replace=False))]
-            refused = mains[mains["status"] == "refused"]
-            refused = refused.iloc[np.flatnonzero(rng.random(len(refused)) < 0.5)]
             frames.append(_eval_rows(sample, _NAMES, "production_sample", "automated",
                                      (rng.uniform(2, 30, len(sample)) * MINUTE).astype(np.int64)))
             frames.append(_eval_rows(human, _HUMAN_NAMES, "human_review", "human",
                                      (rng.uniform(4, 72, len(human)) * HOUR).astype(np.int64)))
-            frames.append(_eval_rows(refused, {kk: ("refusal",) for kk in _NAMES}, "production_sample", "automated",
-                                     (rng.uniform(2, 30, len(refused)) * MINUTE).astype(np.int64)))
+            frames.append(_refusal_rows(ctx, f, m, mains, sample))
             # adversarial suite: offline red-team cases against the live prompt
             n_adv = int(round(f.adversarial_cases * math.sqrt(ctx.size.volume)))
             at = month_start(m) + 9 * DAY + 3 * HOUR + np.arange(n_adv) * 30 * US_PER_S
@@ -347,6 +344,41 @@ def _evaluations(ctx: Ctx, req: pd.DataFrame) -> pd.DataFrame:
         frames.append(_ci_release(ctx, f))
     ev = pd.concat(frames, ignore_index=True)
     return _score(ctx, ev)
+
+
+# Refusal evaluations (production_sample): the refusal classifier judges whether a response
+# wrongly refused. It scores every refused response and a sample of answered ones (drawn from the
+# requests already in the month's production sample, so evaluation_coverage barely moves). Less
+# mature teams over-refuse more: per team overall level, the share of refused requests that were
+# legitimate, and the targeted unwarranted_refusal_rate (legitimate refused ÷ legitimate evaluated).
+_REFUSED_LEGIT_SHARE = {0: 0.6, 1: 0.6, 2: 0.45, 3: 0.3, 4: 0.2}
+_UNWARRANTED_REFUSAL_TARGET = {0: 0.3, 1: 0.3, 2: 0.18, 3: 0.08, 4: 0.03}
+_ANSWERED_ILLEGITIMATE_SHARE = 0.03  # answered requests the classifier finds illegitimate
+_MAX_UNWARRANTED_REFUSAL = 0.4
+_TEAM_LEVEL = {t.team_id: t.levels.overall for t in TEAMS}
+
+
+def _refusal_rows(ctx: Ctx, f: LlmFeatureSpec, m: int, mains: pd.DataFrame, sample: pd.DataFrame) -> pd.DataFrame:
+    """`refusal` evaluations of one feature × month, with `legit` (is_legitimate_request) set; every
+    refused main request, and answered ones from `sample` in the number that gives the team's rate."""
+    rng = ctx.rng("refusal_evals", f.feature_name, m)
+    level = _TEAM_LEVEL[f.team_id]
+    refused = mains[mains["status"] == "refused"]
+    n_ref = len(refused)
+    # at least one legitimate request among the month's refusals, never all of them when there are several
+    n_legit = min(max(1, int(round(_REFUSED_LEGIT_SHARE[level] * n_ref))), max(1, n_ref - 1)) if n_ref else 0
+    legit_ref = np.zeros(n_ref, dtype=bool)
+    legit_ref[rng.choice(n_ref, size=n_legit, replace=False)] = True
+    target = _UNWARRANTED_REFUSAL_TARGET[level]
+    n_ans = int(round(max(n_legit, 1) * (1 - target) / target * rng.uniform(0.75, 1.25)))
+    n_ans = max(n_ans, math.ceil(n_legit * (1 - _MAX_UNWARRANTED_REFUSAL) / _MAX_UNWARRANTED_REFUSAL))
+    n_ans = min(n_ans, len(sample))
+    answered = sample.iloc[np.sort(rng.choice(len(sample), size=n_ans, replace=False))]
+    legit_ans = rng.random(n_ans) >= _ANSWERED_ILLEGITIMATE_SHARE
+    both = pd.concat([refused.assign(legit=legit_ref), answered.assign(legit=legit_ans)])
+    both = both.sort_values("ended_at", kind="stable")
+    return _eval_rows(both, {kk: ("refusal",) for kk in _NAMES}, "production_sample", "automated",
+                      (rng.uniform(2, 30, len(both)) * MINUTE).astype(np.int64))
 
 
 def _ci_release(ctx: Ctx, f: LlmFeatureSpec) -> pd.DataFrame:
@@ -430,13 +462,22 @@ def _score(ctx: Ctx, ev: pd.DataFrame) -> pd.DataFrame:
     score[is_h] = np.where(passed[is_h], rng.uniform(0.0, 0.3, is_h.sum()), rng.uniform(0.6, 0.95, is_h.sum()))
     score[is_safety] = np.where(passed[is_safety], rng.uniform(0.0, 0.1, is_safety.sum()),
                                 rng.uniform(0.6, 0.95, is_safety.sum()))
-    # refusal: production refusals of legitimate requests are unwarranted; adversarial ones are right
+    # refusal (score: how much the response is a refusal). Online: unwarranted when a legitimate
+    # request was refused, fine when a legitimate one was answered or an illegitimate one refused.
+    # Adversarial: every case is illegitimate; the few attacks the model answered fail.
+    ref_rng = ctx.rng("refusal_scores")
     adversarial = suite == "adversarial"
-    legit_draw = rng.random(n) < 0.4
-    legit[is_ref] = np.where(adversarial[is_ref], False, legit_draw[is_ref])
-    passed[is_ref] = ~legit[is_ref].astype(bool)
-    score[is_ref] = np.where(adversarial[is_ref] & (rng.random(n)[is_ref] < 0.03), 0.0, 1.0)
-    passed[is_ref & adversarial & (score == 0.0)] = False
+    was_refused = ev["status"].to_numpy() == "refused"
+    on_ref = is_ref & online
+    legit_online = (ev["legit"].to_numpy()[on_ref] if "legit" in ev else np.ones(0)).astype(bool)
+    legit[on_ref] = legit_online
+    passed[on_ref] = ~(legit_online & was_refused[on_ref])
+    score[on_ref] = np.where(was_refused[on_ref], ref_rng.uniform(0.8, 1.0, on_ref.sum()),
+                             ref_rng.uniform(0.0, 0.15, on_ref.sum()))
+    adv_ref = is_ref & adversarial
+    legit[adv_ref] = False
+    score[adv_ref] = np.where(ref_rng.random(adv_ref.sum()) < 0.03, 0.0, 1.0)
+    passed[adv_ref] = score[adv_ref] > 0.0
     # ci_release: every new prompt passes except the scenario's degraded one
     ci = suite == "ci_release"
     s = INCIDENT_SCENARIO
