@@ -3,6 +3,7 @@ accounting reconciled with what the generator says it injected, and sqlfluff ove
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -54,3 +55,22 @@ def test_sqlfluff_lint_is_clean(demo_warehouse: DemoWarehouse) -> None:
         check=False,
     )
     assert completed.returncode == 0, completed.stdout[-6000:] + completed.stderr[-2000:]
+
+
+def test_every_model_and_column_is_documented(demo_warehouse: DemoWarehouse) -> None:
+    manifest = json.loads((demo_warehouse.work_dir / "target" / "manifest.json").read_text())
+    undocumented: list[str] = []
+    for node in manifest["nodes"].values():
+        if node["resource_type"] != "model":
+            continue
+        if not node.get("description"):
+            undocumented.append(node["name"])
+        documented = {name for name, column in node["columns"].items() if column.get("description")}
+        columns = query(
+            demo_warehouse.db_path,
+            "select column_name from information_schema.columns "
+            f"where table_schema = 'main' and table_name = '{node['name']}'",
+        )
+        assert columns, node["name"]
+        undocumented += [f"{node['name']}.{c['column_name']}" for c in columns if c["column_name"] not in documented]
+    assert undocumented == []
