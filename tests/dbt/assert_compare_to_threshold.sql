@@ -1,7 +1,10 @@
 {#- compare_to_threshold on every comparator, with nulls: rows returned are wrong answers. -#}
 with cases as (
-    select cast(v as {{ ai_maturity.type_double() }}) as observed, c as comparator,
-        cast(t as {{ ai_maturity.type_double() }}) as threshold, e as expected
+    select
+        cast(literal_cases.v as {{ ai_maturity.type_double() }}) as observed,
+        literal_cases.c as comparator,
+        cast(literal_cases.t as {{ ai_maturity.type_double() }}) as threshold,
+        literal_cases.e as expected
     from (
         values
         (1.0, '>=', 1.0, true), (0.9, '>=', 1.0, false),

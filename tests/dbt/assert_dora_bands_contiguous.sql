@@ -18,17 +18,31 @@ ordered as (
 ),
 
 errors as (
-    select report_year, metric_name, band, 'not four bands' as problem from ordered where band_count != 4
+    select
+        report_year,
+        metric_name,
+        band,
+        'not four bands' as problem
+    from ordered
+    where band_count != 4
     union all
     -- higher is better (frequency): the next band lies below, its max meets this min
-    select report_year, metric_name, band, 'gap or overlap' as problem
+    select
+        report_year,
+        metric_name,
+        band,
+        'gap or overlap' as problem
     from ordered
     where metric_name = 'deployment_frequency_per_week'
         and band_rank < 4
         and not (next_max_value = min_value and next_max_inclusive != min_inclusive)
     union all
     -- lower is better: the next band lies above, its min meets this max
-    select report_year, metric_name, band, 'gap or overlap' as problem
+    select
+        report_year,
+        metric_name,
+        band,
+        'gap or overlap' as problem
     from ordered
     where metric_name != 'deployment_frequency_per_week'
         and band_rank < 4

@@ -38,7 +38,7 @@ next_success as (
     from deployments as failed
     inner join deployments as later
         on failed.service_id = later.service_id
-        and later.finished_at > failed.finished_at
+        and failed.finished_at < later.finished_at
         and later.status = 'success'
     group by failed.deployment_id
 ),

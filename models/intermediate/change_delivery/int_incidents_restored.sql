@@ -25,8 +25,9 @@ final as (
         {{ ai_maturity.period_start('detected_at') }} as detected_period_start,
         case when {{ ai_maturity.as_of_filter('resolved_at') }} then {{ ai_maturity.period_start('resolved_at') }} end
             as resolved_period_start,
-        case when {{ ai_maturity.as_of_filter('resolved_at') }} then
-            {{ ai_maturity.duration('started_at', 'resolved_at', 'hours') }}
+        case
+            when {{ ai_maturity.as_of_filter('resolved_at') }}
+                then {{ ai_maturity.duration('started_at', 'resolved_at', 'hours') }}
         end as restore_hours,
         {{ ai_maturity.duration('detected_at', 'reported_at', 'hours') }} as detect_to_report_hours
     from incidents

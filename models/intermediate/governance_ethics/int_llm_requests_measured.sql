@@ -124,9 +124,11 @@ final as (
         output_tokens,
         cost_usd,
         has_chunks,
-        model_version is not null
+        (
+            model_version is not null
             and prompt_hash is not null
-            and (retrieval_config_id is not null or not has_chunks) as has_provenance_ids,
+            and (retrieval_config_id is not null or not has_chunks)
+        ) as has_provenance_ids,
         case
             when status = 'ok' and (operation_name in ('chat', 'text_completion') or operation_name is null)
                 then output_tokens

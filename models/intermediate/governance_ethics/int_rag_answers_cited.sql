@@ -69,11 +69,13 @@ final as (
     select
         *,
         is_known_case and cited_chunks_count = 0 as is_uncited,
-        case when is_known_case and cited_chunks_count > 0 then
-            {{ ai_maturity.safe_divide('cited_relevant_chunks_count', 'cited_chunks_count') }}
+        case
+            when is_known_case and cited_chunks_count > 0
+                then {{ ai_maturity.safe_divide('cited_relevant_chunks_count', 'cited_chunks_count') }}
         end as citation_precision,
-        case when is_known_case then
-            {{ ai_maturity.safe_divide('cited_relevant_chunks_count', 'relevant_chunks_count') }}
+        case
+            when is_known_case
+                then {{ ai_maturity.safe_divide('cited_relevant_chunks_count', 'relevant_chunks_count') }}
         end as citation_recall
     from counted
 )

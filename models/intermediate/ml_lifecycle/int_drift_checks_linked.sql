@@ -58,11 +58,10 @@ fallback_links as (
     from checks
     inner join training_runs
         on checks.team_id = training_runs.team_id
-            and checks.model_name = training_runs.model_name
-            and training_runs.trigger_type in ('data_drift', 'performance_degradation')
-            and checks.checked_at <= training_runs.started_at
-            and {{ ai_maturity.seconds_between('checks.checked_at', 'training_runs.started_at') }}
-            <= {{ window_days }} * 86400
+        and checks.model_name = training_runs.model_name
+        and training_runs.trigger_type in ('data_drift', 'performance_degradation')
+        and checks.checked_at <= training_runs.started_at
+        and {{ ai_maturity.seconds_between('checks.checked_at', 'training_runs.started_at') }} <= {{ window_days }} * 86400
     where checks.is_drift_alert
 ),
 
@@ -77,10 +76,10 @@ linked as (
     from checks
     left join explicit_links
         on checks.check_id = explicit_links.check_id
-            and explicit_links.link_rank = 1
+        and explicit_links.link_rank = 1
     left join fallback_links
         on checks.check_id = fallback_links.check_id
-            and fallback_links.link_rank = 1
+        and fallback_links.link_rank = 1
 ),
 
 final as (

@@ -4,27 +4,46 @@
   their own (a change belongs to its shipping deployment). Grain: team_id × period_start.
 -#}
 with deployments as (
-    select team_id, finished_at as event_at from {{ ref('stg_ai_maturity_raw__deployments') }}
+    select
+        team_id,
+        finished_at as event_at
+    from {{ ref('stg_ai_maturity_raw__deployments') }}
 ),
 
 incidents as (
-    select team_id, detected_at as event_at from {{ ref('stg_ai_maturity_raw__incidents') }}
+    select
+        team_id,
+        detected_at as event_at
+    from {{ ref('stg_ai_maturity_raw__incidents') }}
 ),
 
 training_runs as (
-    select team_id, started_at as event_at from {{ ref('stg_ai_maturity_raw__training_runs') }}
+    select
+        team_id,
+        started_at as event_at
+    from {{ ref('stg_ai_maturity_raw__training_runs') }}
 ),
 
 drift_checks as (
-    select team_id, checked_at as event_at from {{ ref('stg_ai_maturity_raw__drift_checks') }}
+    select
+        team_id,
+        checked_at as event_at
+    from {{ ref('stg_ai_maturity_raw__drift_checks') }}
 ),
 
 inference_windows as (
-    select team_id, window_start as event_at from {{ ref('stg_ai_maturity_raw__inference_windows') }}
+    select
+        team_id,
+        window_start as event_at
+    from {{ ref('stg_ai_maturity_raw__inference_windows') }}
 ),
 
 llm_requests as (
-    select request_id, team_id, started_at as event_at from {{ ref('stg_ai_maturity_raw__llm_requests') }}
+    select
+        request_id,
+        team_id,
+        started_at as event_at
+    from {{ ref('stg_ai_maturity_raw__llm_requests') }}
 ),
 
 llm_evaluations as (
@@ -36,38 +55,100 @@ llm_evaluations as (
 ),
 
 product_events as (
-    select team_id, occurred_at as event_at from {{ ref('stg_ai_maturity_raw__product_events') }}
+    select
+        team_id,
+        occurred_at as event_at
+    from {{ ref('stg_ai_maturity_raw__product_events') }}
 ),
 
 survey_responses as (
-    select team_id, submitted_at as event_at from {{ ref('stg_ai_maturity_raw__survey_responses') }}
+    select
+        team_id,
+        submitted_at as event_at
+    from {{ ref('stg_ai_maturity_raw__survey_responses') }}
 ),
 
 explainability_requests as (
-    select team_id, requested_at as event_at from {{ ref('stg_ai_maturity_raw__explainability_requests') }}
+    select
+        team_id,
+        requested_at as event_at
+    from {{ ref('stg_ai_maturity_raw__explainability_requests') }}
 ),
 
 bias_audits as (
-    select team_id, audited_at as event_at from {{ ref('stg_ai_maturity_raw__bias_audits') }}
+    select
+        team_id,
+        audited_at as event_at
+    from {{ ref('stg_ai_maturity_raw__bias_audits') }}
 ),
 
 model_documentation as (
-    select team_id, documented_at as event_at from {{ ref('stg_ai_maturity_raw__model_documentation') }}
+    select
+        team_id,
+        documented_at as event_at
+    from {{ ref('stg_ai_maturity_raw__model_documentation') }}
 ),
 
 all_events as (
-    select team_id, event_at from deployments
-    union all select team_id, event_at from incidents
-    union all select team_id, event_at from training_runs
-    union all select team_id, event_at from drift_checks
-    union all select team_id, event_at from inference_windows
-    union all select team_id, event_at from llm_requests
-    union all select team_id, event_at from llm_evaluations
-    union all select team_id, event_at from product_events
-    union all select team_id, event_at from survey_responses
-    union all select team_id, event_at from explainability_requests
-    union all select team_id, event_at from bias_audits
-    union all select team_id, event_at from model_documentation
+    select
+        team_id,
+        event_at
+    from deployments
+    union all
+    select
+        team_id,
+        event_at
+    from incidents
+    union all
+    select
+        team_id,
+        event_at
+    from training_runs
+    union all
+    select
+        team_id,
+        event_at
+    from drift_checks
+    union all
+    select
+        team_id,
+        event_at
+    from inference_windows
+    union all
+    select
+        team_id,
+        event_at
+    from llm_requests
+    union all
+    select
+        team_id,
+        event_at
+    from llm_evaluations
+    union all
+    select
+        team_id,
+        event_at
+    from product_events
+    union all
+    select
+        team_id,
+        event_at
+    from survey_responses
+    union all
+    select
+        team_id,
+        event_at
+    from explainability_requests
+    union all
+    select
+        team_id,
+        event_at
+    from bias_audits
+    union all
+    select
+        team_id,
+        event_at
+    from model_documentation
 ),
 
 final as (

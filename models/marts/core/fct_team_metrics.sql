@@ -11,38 +11,38 @@
 
 with
 {% for mart in marts %}
-{{ mart }} as (
-    select * from {{ ref(mart) }}
-),
+    {{ mart }} as (
+        select * from {{ ref(mart) }}
+    ),
 {% endfor %}
 
 long_metrics as (
-{%- for entry in catalogue %}
-    {%- set enabled = [] -%}
-    {%- for table_name in entry.source_tables if not ai_maturity.is_table_enabled(table_name) -%}
-        {%- do enabled.append(false) -%}
+    {%- for entry in catalogue %}
+        {%- set enabled = [] -%}
+        {%- for table_name in entry.source_tables if not ai_maturity.is_table_enabled(table_name) -%}
+            {%- do enabled.append(false) -%}
+        {%- endfor %}
+        select
+            team_id,
+            period_start,
+            '{{ entry.cluster }}' as cluster,  -- cluster is a contract column of fct_team_metrics -- noqa: RF04
+            '{{ entry.metric_name }}' as metric_name,
+            {% if enabled | length == 0 -%}
+                cast({{ entry.metric_name }} as {{ ai_maturity.type_double() }})
+            {%- else -%}
+                cast(null as {{ ai_maturity.type_double() }})
+            {%- endif %} as metric_value,
+            '{{ entry.unit }}' as unit,
+            {% if entry.sample_size and enabled | length == 0 -%}
+                cast({{ entry.sample_size }} as {{ dbt.type_bigint() }})
+            {%- else -%}
+                cast(null as {{ dbt.type_bigint() }})
+            {%- endif %} as sample_size
+        from {{ entry.mart }}
+        {%- if not loop.last %}
+            union all
+        {%- endif %}
     {%- endfor %}
-    select
-        team_id,
-        period_start,
-        '{{ entry.cluster }}' as cluster,
-        '{{ entry.metric_name }}' as metric_name,
-        {% if enabled | length == 0 -%}
-        cast({{ entry.metric_name }} as {{ ai_maturity.type_double() }})
-        {%- else -%}
-        cast(null as {{ ai_maturity.type_double() }})
-        {%- endif %} as metric_value,
-        '{{ entry.unit }}' as unit,
-        {% if entry.sample_size and enabled | length == 0 -%}
-        cast({{ entry.sample_size }} as {{ dbt.type_bigint() }})
-        {%- else -%}
-        cast(null as {{ dbt.type_bigint() }})
-        {%- endif %} as sample_size
-    from {{ entry.mart }}
-    {%- if not loop.last %}
-    union all
-    {%- endif %}
-{%- endfor %}
 ),
 
 final as (

@@ -1,34 +1,34 @@
 {#- One row per raw row that was not staged as delivered: rejected, duplicate or flagged. -#}
 with
 {% for table_name in ai_maturity.raw_table_names() %}
-{{ table_name }}_issues as (
-    select
-        '{{ table_name }}' as source_table,
-        dq_row_key as row_key,
-        case
-            when dedupe_rank > 1 then 'duplicate'
-            when rejection_reason is not null then 'rejected'
-            else 'flagged'
-        end as issue_type,
-        case
-            when dedupe_rank > 1 then 'duplicate_of_kept_row'
-            when rejection_reason is not null then rejection_reason
-            else flag_reasons
-        end as reason,
-        dedupe_rank,
-        _loaded_at
-    from {{ ref('base_ai_maturity_raw__' ~ table_name) }}
-    where dedupe_rank > 1 or rejection_reason is not null or flag_reasons is not null
-),
+    {{ table_name }}_issues as (
+        select
+            '{{ table_name }}' as source_table,
+            dq_row_key as row_key,
+            case
+                when dedupe_rank > 1 then 'duplicate'
+                when rejection_reason is not null then 'rejected'
+                else 'flagged'
+            end as issue_type,
+            case
+                when dedupe_rank > 1 then 'duplicate_of_kept_row'
+                when rejection_reason is not null then rejection_reason
+                else flag_reasons
+            end as reason,
+            dedupe_rank,
+            _loaded_at
+        from {{ ref('base_ai_maturity_raw__' ~ table_name) }}
+        where dedupe_rank > 1 or rejection_reason is not null or flag_reasons is not null
+    ),
 {% endfor %}
 
 all_issues as (
-{%- for table_name in ai_maturity.raw_table_names() %}
-    select * from {{ table_name }}_issues
-    {%- if not loop.last %}
-    union all
-    {%- endif %}
-{%- endfor %}
+    {%- for table_name in ai_maturity.raw_table_names() %}
+        select * from {{ table_name }}_issues
+        {%- if not loop.last %}
+            union all
+        {%- endif %}
+    {%- endfor %}
 ),
 
 numbered as (

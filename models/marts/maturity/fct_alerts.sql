@@ -45,7 +45,7 @@ smart_episodes as (
         min(comparator) as comparator,
         min(target_value) as target_value,
         min(slo_class) as slo_class,
-        min(action) as action,
+        min(action) as action,  -- action is a contract column of fct_smart_evaluations / fct_alerts -- noqa: RF04
         min(period_start) as first_period,
         max(period_start) as last_period,
         count(*) as periods_count
@@ -55,8 +55,9 @@ smart_episodes as (
 
 smart_alerts as (
     select
-        {{ ai_maturity.surrogate_key(["'smart_breach'", 'smart_episodes.target_id', 'smart_episodes.team_id', 'smart_episodes.first_period']) }}
-            as alert_id,
+        {{ ai_maturity.surrogate_key([
+            "'smart_breach'", 'smart_episodes.target_id', 'smart_episodes.team_id', 'smart_episodes.first_period',
+        ]) }} as alert_id,
         'smart_breach' as alert_type,
         smart_episodes.target_id as rule_id,
         smart_episodes.team_id,
@@ -68,8 +69,10 @@ smart_alerts as (
         smart_episodes.metric_name,
         smart_episodes.slo_class,
         smart_episodes.action,
-        smart_episodes.metric_name || ' ' || latest.comparator || ' ' || {{ ai_maturity.format_number('smart_episodes.target_value') }}
-            || ' breached; latest value ' || {{ ai_maturity.format_number('latest.observed_value') }} as signals,
+        (
+            smart_episodes.metric_name || ' ' || latest.comparator || ' ' || {{ ai_maturity.format_number('smart_episodes.target_value') }}
+            || ' breached; latest value ' || {{ ai_maturity.format_number('latest.observed_value') }}
+        ) as signals,
         latest.observed_value as latest_observed_value,
         cast(smart_episodes.target_value as {{ ai_maturity.type_double() }}) as threshold,
         smart_episodes.first_period,
@@ -123,8 +126,9 @@ quality_episodes as (
 
 quality_alerts as (
     select
-        {{ ai_maturity.surrogate_key(['quality_episodes.alert_type', 'quality_episodes.team_id', 'quality_episodes.feature_name', 'quality_episodes.first_period']) }}
-            as alert_id,
+        {{ ai_maturity.surrogate_key([
+            'quality_episodes.alert_type', 'quality_episodes.team_id', 'quality_episodes.feature_name', 'quality_episodes.first_period',
+        ]) }} as alert_id,
         quality_episodes.alert_type,
         'feature_quality_' || quality_episodes.alert_type as rule_id,
         quality_episodes.team_id,
@@ -137,13 +141,16 @@ quality_alerts as (
         case when quality_episodes.alert_type = 'downvote_rise' then 'downvote_rate' else 'faithfulness_mean' end
             as metric_name,
         case when quality_episodes.alert_type = 'quality_regression' then 'p1' else 'p3' end as slo_class,
-        case when quality_episodes.alert_type = 'quality_regression' then 'rollback_prompt' else 'investigate' end as action,
-        'faithfulness_mean ' || {{ ai_maturity.format_number('latest.previous_faithfulness_mean') }}
+        case when quality_episodes.alert_type = 'quality_regression' then 'rollback_prompt' else 'investigate' end
+            as action,  -- action is a contract column of fct_alerts -- noqa: RF04
+        (
+            'faithfulness_mean ' || {{ ai_maturity.format_number('latest.previous_faithfulness_mean') }}
             || ' -> ' || {{ ai_maturity.format_number('latest.faithfulness_mean') }}
             || ' (n=' || cast(latest.faithfulness_mean_n as {{ dbt.type_string() }}) || '); downvote_rate '
             || {{ ai_maturity.format_number('latest.previous_downvote_rate') }}
             || ' -> ' || {{ ai_maturity.format_number('latest.downvote_rate') }}
-            || ' (n=' || cast(latest.downvote_rate_n as {{ dbt.type_string() }}) || ')' as signals,
+            || ' (n=' || cast(latest.downvote_rate_n as {{ dbt.type_string() }}) || ')'
+        ) as signals,
         case when quality_episodes.alert_type = 'downvote_rise' then latest.downvote_rate else latest.faithfulness_mean end
             as latest_observed_value,
         cast(case

@@ -41,11 +41,21 @@ faithfulness as (
 ),
 
 features as (
-    select team_id, feature_name from faithfulness
+    select
+        team_id,
+        feature_name
+    from faithfulness
     union
-    select team_id, feature_name from feedback
+    select
+        team_id,
+        feature_name
+    from feedback
     union
-    select team_id, feature_name from requests where feature_name is not null
+    select
+        team_id,
+        feature_name
+    from requests
+    where feature_name is not null
 ),
 
 feature_periods as (
@@ -77,7 +87,7 @@ dominant_versions as (
         *,
         row_number() over (
             partition by team_id, feature_name, period_start
-            order by requests_count desc, prompt_hash, model_version, retrieval_config_id
+            order by requests_count desc, prompt_hash asc, model_version asc, retrieval_config_id asc
         ) as dominance_rank
     from prompt_versions
 ),
@@ -155,7 +165,7 @@ rollback_candidates as (
         earlier.prompt_hash,
         row_number() over (
             partition by compared.team_id, compared.feature_name, compared.period_start
-            order by earlier.first_seen_at desc, earlier.prompt_hash
+            order by earlier.first_seen_at desc, earlier.prompt_hash asc
         ) as recency_rank
     from compared
     inner join prompt_history as current_prompt
@@ -165,7 +175,7 @@ rollback_candidates as (
     inner join prompt_history as earlier
         on compared.team_id = earlier.team_id
         and compared.feature_name = earlier.feature_name
-        and earlier.first_seen_at < current_prompt.first_seen_at
+        and current_prompt.first_seen_at > earlier.first_seen_at
     inner join ci_release_verdicts
         on earlier.team_id = ci_release_verdicts.team_id
         and earlier.feature_name = ci_release_verdicts.feature_name

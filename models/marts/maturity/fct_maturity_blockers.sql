@@ -13,18 +13,18 @@ evaluations as (
 ),
 
 plane_levels as (
-{%- for plane in ['process', 'platform', 'team_culture', 'product'] %}
-    select
-        team_id,
-        period_start,
-        '{{ plane }}' as plane,
-        {{ plane }}_level as plane_level,
-        {{ plane }}_level = maturity_level as is_binding_plane
-    from maturity
-    {%- if not loop.last %}
-    union all
-    {%- endif %}
-{%- endfor %}
+    {%- for plane in ['process', 'platform', 'team_culture', 'product'] %}
+        select
+            team_id,
+            period_start,
+            '{{ plane }}' as plane,
+            {{ plane }}_level as plane_level,
+            {{ plane }}_level = maturity_level as is_binding_plane
+        from maturity
+        {%- if not loop.last %}
+            union all
+        {%- endif %}
+    {%- endfor %}
 ),
 
 next_level_criteria as (

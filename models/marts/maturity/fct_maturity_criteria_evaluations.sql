@@ -98,8 +98,9 @@ final as (
             when effective_value is not null then 'carried_forward'
             else 'no_data'
         end as value_source,
-        case when effective_value is not null
-            then {{ ai_maturity.gap_to_threshold('effective_value', 'comparator', 'threshold') }}
+        case
+            when effective_value is not null
+                then {{ ai_maturity.gap_to_threshold('effective_value', 'comparator', 'threshold') }}
         end as gap,
         is_met,
         min(case when is_met then 1 else 0 end) over (

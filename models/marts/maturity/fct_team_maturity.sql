@@ -20,20 +20,20 @@ maturity_levels as (
 ),
 
 plane_levels as (
-{%- for plane in planes %}
-    select
-        spine.team_id,
-        spine.period_start,
-        spine.team_period_number,
-        '{{ plane }}' as plane,
-        maturity_levels.level
-    from spine
-    cross join maturity_levels
-    where maturity_levels.level between 1 and 4
-    {%- if not loop.last %}
-    union all
-    {%- endif %}
-{%- endfor %}
+    {%- for plane in planes %}
+        select
+            spine.team_id,
+            spine.period_start,
+            spine.team_period_number,
+            '{{ plane }}' as plane,
+            maturity_levels.level
+        from spine
+        cross join maturity_levels
+        where maturity_levels.level between 1 and 4
+        {%- if not loop.last %}
+            union all
+        {%- endif %}
+    {%- endfor %}
 ),
 
 level_status as (
@@ -88,8 +88,8 @@ team_levels as (
         period_start,
         team_period_number,
         {%- for plane in planes %}
-        max(case when plane = '{{ plane }}' then stable_level end) as {{ plane }}_level,
-        max(case when plane = '{{ plane }}' then period_level end) as {{ plane }}_period_level,
+            max(case when plane = '{{ plane }}' then stable_level end) as {{ plane }}_level,
+            max(case when plane = '{{ plane }}' then period_level end) as {{ plane }}_period_level,
         {%- endfor %}
         min(stable_level) as maturity_level
     from stable_plane_levels
@@ -111,15 +111,18 @@ final as (
         maturity_levels.stage_name,
         maturity_levels.roadmap_name,
         {%- for plane in planes %}
-        with_changes.{{ plane }}_level,
+            with_changes.{{ plane }}_level,
         {%- endfor %}
-        nullif(concat_ws(', '
-            {%- for plane in planes %},
-            case when with_changes.{{ plane }}_level = with_changes.maturity_level then '{{ plane }}' end
+        nullif(concat_ws(
+            ', ',
+            {%- for plane in planes %}
+                case
+                    when with_changes.{{ plane }}_level = with_changes.maturity_level then '{{ plane }}'
+                end{% if not loop.last %},{% endif %}
             {%- endfor %}
         ), '') as binding_planes,
         {%- for plane in planes %}
-        with_changes.{{ plane }}_period_level,
+            with_changes.{{ plane }}_period_level,
         {%- endfor %}
         with_changes.previous_maturity_level,
         case

@@ -115,16 +115,16 @@ final as (
     from spine
     left join started_run_stats
         on spine.team_id = started_run_stats.team_id
-            and spine.period_start = started_run_stats.period_start
+        and spine.period_start = started_run_stats.period_start
     left join finished_run_stats
         on spine.team_id = finished_run_stats.team_id
-            and spine.period_start = finished_run_stats.period_start
+        and spine.period_start = finished_run_stats.period_start
     left join drift_alert_stats
         on spine.team_id = drift_alert_stats.team_id
-            and spine.period_start = drift_alert_stats.period_start
+        and spine.period_start = drift_alert_stats.period_start
     left join model_deployment_stats
         on spine.team_id = model_deployment_stats.team_id
-            and spine.period_start = model_deployment_stats.period_start
+        and spine.period_start = model_deployment_stats.period_start
 )
 
 select * from final

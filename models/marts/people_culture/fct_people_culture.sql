@@ -35,12 +35,12 @@ survey_stats as (
     select
         team_id,
         period_start,
-{%- for i in instruments %}
-        max(case when instrument = '{{ i.instrument }}' then score end) as {{ i.score }},
-        max(case when instrument = '{{ i.instrument }}' then respondents end) as {{ i.respondents }},
-        {{ ai_maturity.bool_or("instrument = '" ~ i.instrument ~ "' and is_suppressed") }}
-            as {{ i.is_suppressed }}{{ "," if not loop.last }}
-{%- endfor %}
+        {%- for i in instruments %}
+            max(case when instrument = '{{ i.instrument }}' then score end) as {{ i.score }},
+            max(case when instrument = '{{ i.instrument }}' then respondents end) as {{ i.respondents }},
+            {{ ai_maturity.bool_or("instrument = '" ~ i.instrument ~ "' and is_suppressed") }}
+                as {{ i.is_suppressed }}{% if not loop.last %},{% endif %}
+        {%- endfor %}
     from survey_scores
     group by team_id, period_start
 ),
@@ -74,9 +74,10 @@ headcount_stats as (
         spine.team_id,
         spine.period_start,
         count(*) as headcount,
-{%- for role_group in role_groups %}
-        count(case when people.role_group = '{{ role_group }}' then 1 end) as {{ role_group }}_headcount{{ "," if not loop.last }}
-{%- endfor %}
+        {%- for role_group in role_groups %}
+            count(case when people.role_group = '{{ role_group }}' then 1 end)
+                as {{ role_group }}_headcount{% if not loop.last %},{% endif %}
+        {%- endfor %}
     from spine
     inner join people
         on spine.team_id = people.team_id
@@ -89,14 +90,14 @@ metrics as (
     select
         spine.team_id,
         spine.period_start,
-{%- for i in instruments %}
-        survey_stats.{{ i.score }},
-        case
-            when survey_stats.{{ i.is_suppressed }} then null
-            else coalesce(survey_stats.{{ i.respondents }}, 0)
-        end as {{ i.respondents }},
-        coalesce(survey_stats.{{ i.is_suppressed }}, false) as {{ i.is_suppressed }},
-{%- endfor %}
+        {%- for i in instruments %}
+            survey_stats.{{ i.score }},
+            case
+                when survey_stats.{{ i.is_suppressed }} then null
+                else coalesce(survey_stats.{{ i.respondents }}, 0)
+            end as {{ i.respondents }},
+            coalesce(survey_stats.{{ i.is_suppressed }}, false) as {{ i.is_suppressed }},
+        {%- endfor %}
         diffusion_stats.knowledge_diffusion_median_days,
         coalesce(diffusion_stats.knowledge_diffusion_median_days_n, 0) as knowledge_diffusion_median_days_n,
         {{ ai_maturity.safe_divide('incident_stats.staff_detected_incidents', 'incident_stats.staff_or_automated_incidents') }}
@@ -104,11 +105,11 @@ metrics as (
         coalesce(incident_stats.staff_or_automated_incidents, 0) as staff_reported_incident_share_n,
         incident_stats.detect_to_report_median_hours,
         coalesce(incident_stats.detect_to_report_median_hours_n, 0) as detect_to_report_median_hours_n,
-{%- for role_group in role_groups %}
-        {{ ai_maturity.safe_divide('headcount_stats.' ~ role_group ~ '_headcount', 'headcount_stats.headcount') }}
-            as role_share_{{ role_group }},
-        coalesce(headcount_stats.headcount, 0) as role_share_{{ role_group }}_n{{ "," if not loop.last }}
-{%- endfor %}
+        {%- for role_group in role_groups %}
+            {{ ai_maturity.safe_divide('headcount_stats.' ~ role_group ~ '_headcount', 'headcount_stats.headcount') }}
+                as role_share_{{ role_group }},
+            coalesce(headcount_stats.headcount, 0) as role_share_{{ role_group }}_n{% if not loop.last %},{% endif %}
+        {%- endfor %}
     from spine
     left join survey_stats
         on spine.team_id = survey_stats.team_id
@@ -128,37 +129,38 @@ final as (
     select
         team_id,
         period_start,
-{%- for i in instruments %}
-    {%- if surveys_enabled %}
-        cast({{ i.score }} as {{ ai_maturity.type_double() }}) as {{ i.score }},
-        cast({{ i.respondents }} as {{ dbt.type_bigint() }}) as {{ i.respondents }},
-        {{ i.is_suppressed }},
-    {%- else %}
-        cast(null as {{ ai_maturity.type_double() }}) as {{ i.score }},
-        cast(null as {{ dbt.type_bigint() }}) as {{ i.respondents }},
-        cast(null as {{ dbt.type_boolean() }}) as {{ i.is_suppressed }},
-    {%- endif %}
-{%- endfor %}
-    {%- if people_enabled %}
-        cast(knowledge_diffusion_median_days as {{ ai_maturity.type_double() }}) as knowledge_diffusion_median_days,
-        cast(knowledge_diffusion_median_days_n as {{ dbt.type_bigint() }}) as knowledge_diffusion_median_days_n,
-    {%- else %}
-        cast(null as {{ ai_maturity.type_double() }}) as knowledge_diffusion_median_days,
-        cast(null as {{ dbt.type_bigint() }}) as knowledge_diffusion_median_days_n,
-    {%- endif %}
+        {%- for i in instruments %}
+            {%- if surveys_enabled %}
+                cast({{ i.score }} as {{ ai_maturity.type_double() }}) as {{ i.score }},
+                cast({{ i.respondents }} as {{ dbt.type_bigint() }}) as {{ i.respondents }},
+                {{ i.is_suppressed }},
+            {%- else %}
+                cast(null as {{ ai_maturity.type_double() }}) as {{ i.score }},
+                cast(null as {{ dbt.type_bigint() }}) as {{ i.respondents }},
+                cast(null as {{ dbt.type_boolean() }}) as {{ i.is_suppressed }},
+            {%- endif %}
+        {%- endfor %}
+        {%- if people_enabled %}
+            cast(knowledge_diffusion_median_days as {{ ai_maturity.type_double() }}) as knowledge_diffusion_median_days,
+            cast(knowledge_diffusion_median_days_n as {{ dbt.type_bigint() }}) as knowledge_diffusion_median_days_n,
+        {%- else %}
+            cast(null as {{ ai_maturity.type_double() }}) as knowledge_diffusion_median_days,
+            cast(null as {{ dbt.type_bigint() }}) as knowledge_diffusion_median_days_n,
+        {%- endif %}
         staff_reported_incident_share,
         cast(staff_reported_incident_share_n as {{ dbt.type_bigint() }}) as staff_reported_incident_share_n,
         cast(detect_to_report_median_hours as {{ ai_maturity.type_double() }}) as detect_to_report_median_hours,
         cast(detect_to_report_median_hours_n as {{ dbt.type_bigint() }}) as detect_to_report_median_hours_n,
-{%- for role_group in role_groups %}
-    {%- if people_enabled %}
-        role_share_{{ role_group }},
-        cast(role_share_{{ role_group }}_n as {{ dbt.type_bigint() }}) as role_share_{{ role_group }}_n{{ "," if not loop.last }}
-    {%- else %}
-        cast(null as {{ ai_maturity.type_double() }}) as role_share_{{ role_group }},
-        cast(null as {{ dbt.type_bigint() }}) as role_share_{{ role_group }}_n{{ "," if not loop.last }}
-    {%- endif %}
-{%- endfor %}
+        {%- for role_group in role_groups %}
+            {%- if people_enabled %}
+                role_share_{{ role_group }},
+                cast(role_share_{{ role_group }}_n as {{ dbt.type_bigint() }})
+                    as role_share_{{ role_group }}_n{% if not loop.last %},{% endif %}
+            {%- else %}
+                cast(null as {{ ai_maturity.type_double() }}) as role_share_{{ role_group }},
+                cast(null as {{ dbt.type_bigint() }}) as role_share_{{ role_group }}_n{% if not loop.last %},{% endif %}
+            {%- endif %}
+        {%- endfor %}
     from metrics
 )
 

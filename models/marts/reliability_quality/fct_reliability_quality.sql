@@ -70,7 +70,7 @@ coverage_stats as (
     from served_models
     left join monitored_models
         on served_models.period_start = monitored_models.period_start
-            and served_models.model_name = monitored_models.model_name
+        and served_models.model_name = monitored_models.model_name
     group by served_models.team_id, served_models.period_start
 ),
 
@@ -142,16 +142,16 @@ final as (
     from spine
     left join window_metrics
         on spine.team_id = window_metrics.team_id
-            and spine.period_start = window_metrics.period_start
+        and spine.period_start = window_metrics.period_start
     left join coverage_stats
         on spine.team_id = coverage_stats.team_id
-            and spine.period_start = coverage_stats.period_start
+        and spine.period_start = coverage_stats.period_start
     left join rollback_stats
         on spine.team_id = rollback_stats.team_id
-            and spine.period_start = rollback_stats.period_start
+        and spine.period_start = rollback_stats.period_start
     left join llm_request_stats
         on spine.team_id = llm_request_stats.team_id
-            and spine.period_start = llm_request_stats.period_start
+        and spine.period_start = llm_request_stats.period_start
 )
 
 select * from final

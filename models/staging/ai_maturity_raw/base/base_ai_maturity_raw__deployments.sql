@@ -36,7 +36,7 @@ normalized as (
         started_at,
         finished_at,
         {{ ai_maturity.fold_enum('status') }} as status,
-        {{ ai_maturity.fold_enum('trigger') }} as trigger,
+        {{ ai_maturity.fold_enum('trigger') }} as trigger,  -- trigger is a contract column name -- noqa: RF04
         {{ ai_maturity.fold_enum('strategy') }} as strategy,
         coalesce(is_rollback, false) as is_rollback,
         rollback_of_deployment_id,

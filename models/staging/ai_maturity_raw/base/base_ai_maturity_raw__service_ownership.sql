@@ -40,11 +40,13 @@ checked as (
 sequenced as (
     select
         *,
-        case when rejection_reason is null and dedupe_rank = 1 then
-            lead(valid_from) over (
-                partition by service_id, rejection_reason is null and dedupe_rank = 1
-                order by valid_from
-            )
+        case
+            when rejection_reason is null and dedupe_rank = 1
+                then
+                    lead(valid_from) over (
+                        partition by service_id, rejection_reason is null and dedupe_rank = 1
+                        order by valid_from
+                    )
         end as next_valid_from
     from checked
 ),
