@@ -120,3 +120,24 @@ def query(db_path: Path, sql: str) -> list[dict[str, Any]]:
         cursor = con.execute(sql)
         names = [description[0] for description in cursor.description]
         return [dict(zip(names, row)) for row in cursor.fetchall()]
+
+
+def build_dataset(work_dir: Path, raw: Mapping[str, Sequence[Row]], *commands: Sequence[str]) -> Path:
+    """Write the raw rows to a fresh DuckDB file in work_dir and run each dbt command on it,
+    asserting that nothing fails; returns the warehouse path."""
+    db_path = work_dir / "warehouse.duckdb"
+    write_raw_tables(db_path, raw)
+    for command in commands:
+        result = run_dbt(command, db_path, work_dir)
+        assert not result.failures(), result.failures()
+    return db_path
+
+
+def team_period_row(db_path: Path, relation: str, team_id: str, period: Any) -> dict[str, Any]:
+    """The one row of a team × period mart for a team and a period (a date or 'YYYY-MM-DD')."""
+    rows = query(
+        db_path,
+        f"select * from main.{relation} where team_id = '{team_id}' and period_start = date '{period}'",
+    )
+    assert len(rows) == 1, (relation, team_id, period, rows)
+    return rows[0]

@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from harness import failures, query, run_dbt, write_raw_tables
+from harness import build_dataset, query, team_period_row
 
 T0 = "2025-01-01 00:00:00"
 
@@ -97,25 +97,11 @@ RAW = {
 
 @pytest.fixture(scope="module")
 def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    work = tmp_path_factory.mktemp("change_delivery")
-    db_path = work / "warehouse.duckdb"
-    write_raw_tables(db_path, RAW)
-    result = run_dbt(
-        ["build"],
-        db_path,
-        work,
-    )
-    assert not failures(result), failures(result)
-    return db_path
+    return build_dataset(tmp_path_factory.mktemp("change_delivery"), RAW, ["build"])
 
 
 def mart_row(db_path: Path, team_id: str, period: str) -> dict[str, Any]:
-    rows = query(
-        db_path,
-        f"select * from main.fct_change_delivery where team_id = '{team_id}' and period_start = date '{period}'",
-    )
-    assert len(rows) == 1
-    return rows[0]
+    return team_period_row(db_path, "fct_change_delivery", team_id, period)
 
 
 def test_team_a_january(built: Path) -> None:

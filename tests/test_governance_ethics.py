@@ -19,7 +19,7 @@ from typing import Any
 
 import pytest
 
-from harness import failures, query, run_dbt, write_raw_tables
+from harness import build_dataset, failures, query, run_dbt, team_period_row, write_raw_tables
 
 LOADED = "2025-03-01 00:00:00"
 GPT = "gpt-4o-2024-08-06"
@@ -235,29 +235,19 @@ JAN, FEB, DEC = date(2025, 1, 1), date(2025, 2, 1), date(2024, 12, 1)
 
 @pytest.fixture(scope="module")
 def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    work = tmp_path_factory.mktemp("governance_ethics")
-    db_path = work / "warehouse.duckdb"
-    write_raw_tables(db_path, RAW)
     # this cluster's models with their data and unit tests (and everything upstream), then the
     # long-form fct_team_metrics, which needs every cluster mart (built, not tested, here)
-    commands = [
+    return build_dataset(
+        tmp_path_factory.mktemp("governance_ethics"),
+        RAW,
         ["build", "--select", "+fct_governance_ethics", "+fct_llm_usage", "+fct_quarantined_rows",
          "--indirect-selection", "cautious"],
         ["build", "--select", "+fct_team_metrics", "--resource-type", "model", "--resource-type", "seed"],
-    ]
-    for command in commands:
-        result = run_dbt(command, db_path, work)
-        assert not failures(result), failures(result)
-    return db_path
+    )
 
 
 def mart_row(db_path: Path, team_id: str, period: date) -> dict[str, Any]:
-    rows = query(
-        db_path,
-        f"select * from main.fct_governance_ethics where team_id = '{team_id}' and period_start = date '{period}'",
-    )
-    assert len(rows) == 1
-    return rows[0]
+    return team_period_row(db_path, "fct_governance_ethics", team_id, period)
 
 
 def test_spine_rows(built: Path) -> None:

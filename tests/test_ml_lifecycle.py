@@ -15,7 +15,7 @@ from typing import Any
 
 import pytest
 
-from harness import failures, query, run_dbt, write_raw_tables
+from harness import build_dataset, failures, query, run_dbt, team_period_row
 
 T0 = "2024-12-01 00:00:00"
 LOADED = "2025-03-01 00:00:00"
@@ -145,21 +145,11 @@ RAW = {
 
 @pytest.fixture(scope="module")
 def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    work = tmp_path_factory.mktemp("ml_lifecycle")
-    db_path = work / "warehouse.duckdb"
-    write_raw_tables(db_path, RAW)
-    result = run_dbt(["build", *SELECT], db_path, work)
-    assert not failures(result), failures(result)
-    return db_path
+    return build_dataset(tmp_path_factory.mktemp("ml_lifecycle"), RAW, ["build", *SELECT])
 
 
 def mart_row(db_path: Path, team_id: str, period: str) -> dict[str, Any]:
-    rows = query(
-        db_path,
-        f"select * from main.fct_ml_lifecycle where team_id = '{team_id}' and period_start = date '{period}'",
-    )
-    assert len(rows) == 1
-    return rows[0]
+    return team_period_row(db_path, "fct_ml_lifecycle", team_id, period)
 
 
 def test_automated_team_january(built: Path) -> None:

@@ -16,7 +16,7 @@ from typing import Any
 
 import pytest
 
-from harness import failures, query, run_dbt, write_raw_tables
+from harness import build_dataset, query, team_period_row
 
 LOADED = "2025-03-01 00:00:00"
 T0 = "2024-01-01 00:00:00"
@@ -179,21 +179,11 @@ RAW = {
 
 @pytest.fixture(scope="module")
 def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    work = tmp_path_factory.mktemp("people_culture")
-    db_path = work / "warehouse.duckdb"
-    write_raw_tables(db_path, RAW)
-    result = run_dbt(["build", *SELECT], db_path, work)
-    assert not failures(result), failures(result)
-    return db_path
+    return build_dataset(tmp_path_factory.mktemp("people_culture"), RAW, ["build", *SELECT])
 
 
 def mart_row(db_path: Path, team_id: str, period: date) -> dict[str, Any]:
-    rows = query(
-        db_path,
-        f"select * from main.fct_people_culture where team_id = '{team_id}' and period_start = date '{period}'",
-    )
-    assert len(rows) == 1, (team_id, period, rows)
-    return rows[0]
+    return team_period_row(db_path, "fct_people_culture", team_id, period)
 
 
 def test_team_p_january_survey(built: Path) -> None:
