@@ -31,4 +31,4 @@
 {%- endmacro %}
 
 {#- A number as text with 4 decimals, identical on every engine (for alert texts). -#}
-{% macro format_number(expr) %}coalesce(cast(cast(round({{ expr }}, 4) as decimal(24, 4)) as {{ dbt.type_string() }}), 'null'){% endmacro %}
+{% macro format_number(expr) %}coalesce(cast(cast({{ ai_maturity.round_double(expr, 4) }} as decimal(24, 4)) as {{ dbt.type_string() }}), 'null'){% endmacro %}

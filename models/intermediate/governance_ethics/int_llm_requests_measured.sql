@@ -87,9 +87,9 @@ joined as (
         coalesce(downvote_counts.downvotes_count, 0) as downvotes_count,
         -- timestamps carry microseconds: durations in ms are exact to 3 decimals (rounding drops
         -- the floating-point noise of epoch arithmetic on large epoch values)
-        round({{ ai_maturity.duration('requests.started_at', 'requests.first_token_at', 'ms') }}, 3)
+        {{ ai_maturity.round_double(ai_maturity.duration('requests.started_at', 'requests.first_token_at', 'ms'), 3) }}
             as time_to_first_token_ms,
-        round({{ ai_maturity.duration('requests.first_token_at', 'requests.ended_at', 'ms') }}, 3) as generation_ms
+        {{ ai_maturity.round_double(ai_maturity.duration('requests.first_token_at', 'requests.ended_at', 'ms'), 3) }} as generation_ms
     from requests
     left join evaluation_verdicts on requests.request_id = evaluation_verdicts.request_id
     left join chunk_counts on requests.request_id = chunk_counts.request_id
