@@ -1,8 +1,15 @@
 #!/usr/bin/env bash
-# Set up on a fresh machine and run the whole test suite (lint, dbt build + data/unit tests, pytest).
+# Set up on a fresh machine and run the whole test suite (lint, dbt build + data/unit tests on
+# DuckDB and Spark, the cross-engine comparison, pytest):
 #   bash scripts/test.sh [pytest args]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/bootstrap.sh
 export DBT_PROFILES_DIR="$PWD/profiles"
-exec .venv/bin/python -m pytest "$@"
+# Where PostgreSQL's server programs are installed and we may run them (as root, through the
+# postgres user), a throw-away local server joins the cross-engine comparison; otherwise those
+# tests are skipped with their reason (or point AI_MATURITY_PG_* at your own server).
+source scripts/local_postgres.sh
+start_local_postgres
+trap stop_local_postgres EXIT
+.venv/bin/python -m pytest "$@"
