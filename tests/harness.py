@@ -141,3 +141,21 @@ def team_period_row(db_path: Path, relation: str, team_id: str, period: Any) -> 
     )
     assert len(rows) == 1, (relation, team_id, period, rows)
     return rows[0]
+
+
+def deployment_row(deployment_id: str, service_id: str, finished_at: str, **extra: Any) -> dict[str, Any]:
+    """A raw `deployments` row: a successful pipeline deployment of code to production that took no
+    time, loaded on 2025-04-01; keyword arguments override or add columns."""
+    row: dict[str, Any] = {
+        "deployment_id": deployment_id,
+        "service_id": service_id,
+        "environment": "production",
+        "artifact_type": "code",
+        "started_at": finished_at,
+        "finished_at": finished_at,
+        "status": "success",
+        "trigger": "pipeline",
+        "_loaded_at": "2025-04-01 00:00:00",
+    }
+    row.update(extra)
+    return row

@@ -9,26 +9,9 @@ from typing import Any
 
 import pytest
 
-from harness import build_dataset, query, team_period_row
+from harness import build_dataset, deployment_row, query, team_period_row
 
 T0 = "2025-01-01 00:00:00"
-
-
-def deployment(deployment_id: str, service_id: str, finished_at: str, **extra: Any) -> dict[str, Any]:
-    row: dict[str, Any] = {
-        "deployment_id": deployment_id,
-        "service_id": service_id,
-        "environment": "production",
-        "artifact_type": "code",
-        "started_at": finished_at,
-        "finished_at": finished_at,
-        "status": "success",
-        "trigger": "pipeline",
-        "_loaded_at": "2025-04-01 00:00:00",
-    }
-    row.update(extra)
-    return row
-
 
 RAW = {
     "teams": [
@@ -41,23 +24,23 @@ RAW = {
         {"service_id": "svc_b", "team_id": "team_b", "valid_from": T0},
     ],
     "deployments": [
-        deployment("d1", "svc_a", "2025-01-06 10:00:00"),
+        deployment_row("d1", "svc_a", "2025-01-06 10:00:00"),
         # an older delivery of d1 that said "failed": the later _loaded_at wins
-        deployment("d1", "svc_a", "2025-01-06 10:00:00", status="failed", _loaded_at="2025-03-01 00:00:00"),
-        deployment("d2", "svc_a", "2025-01-10 12:00:00", status="failed"),
-        deployment("d3", "svc_a", "2025-01-10 14:00:00", trigger="MANUAL", is_unplanned=True),
-        deployment("d4", "svc_a", "2025-01-15 09:00:00"),
-        deployment("r1", "svc_a", "2025-01-15 09:30:00", is_rollback=True, rollback_of_deployment_id="d4"),
-        deployment("d5", "svc_a", "2025-01-20 10:00:00", status="rolled_back", trigger="automated"),
-        deployment("r2", "svc_a", "2025-01-20 11:00:00", is_rollback=True, rollback_of_deployment_id="d5"),
-        deployment("d6", "svc_a", "2025-01-21 10:00:00", status="cancelled"),
-        deployment("d7", "svc_a", "2025-01-22 10:00:00", environment="staging"),
-        deployment("d8", "svc_a2", "2025-01-28 10:00:00", status="failed", trigger="manual"),
-        deployment("d9", "svc_a", "2025-02-03 10:00:00"),
-        deployment("d10", "svc_b", "2025-01-08 10:00:00"),
-        deployment("d11", "svc_b", "2025-03-05 10:00:00"),
-        deployment("d12", "svc_unknown", "2025-01-09 10:00:00"),
-        deployment("d13", "svc_a", "2025-01-09 11:00:00", status="succeeded"),
+        deployment_row("d1", "svc_a", "2025-01-06 10:00:00", status="failed", _loaded_at="2025-03-01 00:00:00"),
+        deployment_row("d2", "svc_a", "2025-01-10 12:00:00", status="failed"),
+        deployment_row("d3", "svc_a", "2025-01-10 14:00:00", trigger="MANUAL", is_unplanned=True),
+        deployment_row("d4", "svc_a", "2025-01-15 09:00:00"),
+        deployment_row("r1", "svc_a", "2025-01-15 09:30:00", is_rollback=True, rollback_of_deployment_id="d4"),
+        deployment_row("d5", "svc_a", "2025-01-20 10:00:00", status="rolled_back", trigger="automated"),
+        deployment_row("r2", "svc_a", "2025-01-20 11:00:00", is_rollback=True, rollback_of_deployment_id="d5"),
+        deployment_row("d6", "svc_a", "2025-01-21 10:00:00", status="cancelled"),
+        deployment_row("d7", "svc_a", "2025-01-22 10:00:00", environment="staging"),
+        deployment_row("d8", "svc_a2", "2025-01-28 10:00:00", status="failed", trigger="manual"),
+        deployment_row("d9", "svc_a", "2025-02-03 10:00:00"),
+        deployment_row("d10", "svc_b", "2025-01-08 10:00:00"),
+        deployment_row("d11", "svc_b", "2025-03-05 10:00:00"),
+        deployment_row("d12", "svc_unknown", "2025-01-09 10:00:00"),
+        deployment_row("d13", "svc_a", "2025-01-09 11:00:00", status="succeeded"),
     ],
     "changes": [
         {"change_id": "c1", "service_id": "svc_a", "first_commit_at": "2025-01-05 10:00:00"},

@@ -15,7 +15,7 @@ from typing import Any
 
 import pytest
 
-from harness import build_dataset, failures, query, run_dbt, team_period_row
+from harness import build_dataset, deployment_row, failures, query, run_dbt, team_period_row
 
 T0 = "2024-12-01 00:00:00"
 LOADED = "2025-03-01 00:00:00"
@@ -61,19 +61,7 @@ def check(check_id: str, team_id: str, model_name: str, checked_at: str, drift_d
 
 
 def deployment(deployment_id: str, service_id: str, finished_at: str, **extra: Any) -> dict[str, Any]:
-    row: dict[str, Any] = {
-        "deployment_id": deployment_id,
-        "service_id": service_id,
-        "environment": "production",
-        "artifact_type": "model",
-        "started_at": finished_at,
-        "finished_at": finished_at,
-        "status": "success",
-        "trigger": "pipeline",
-        "_loaded_at": LOADED,
-    }
-    row.update(extra)
-    return row
+    return deployment_row(deployment_id, service_id, finished_at, **{"artifact_type": "model", "_loaded_at": LOADED, **extra})
 
 
 RAW = {
