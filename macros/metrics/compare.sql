@@ -19,8 +19,9 @@
 {%- endmacro %}
 
 {#-
-  How far a value is from meeting its threshold, in the metric's unit: positive = still to go,
-  0 or negative = met (null without a value). For `=`, the absolute difference.
+  How far a value is from its threshold, in the metric's unit: positive = still to go, negative =
+  met with room to spare, 0 = at the threshold (met for >=, <=, =; not met for the strict > and <).
+  Null without a value. For `=`, the absolute difference.
 -#}
 {% macro gap_to_threshold(value, comparator, threshold) %}
     (case
