@@ -35,6 +35,10 @@ import numpy as np
 import pandas as pd
 import yaml
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from config import duckdb_settings  # noqa: E402
+
 PROJECT_DIR = Path(__file__).resolve().parents[2]
 SOURCES_YML = PROJECT_DIR / "models" / "staging" / "ai_maturity_raw" / "_ai_maturity_raw__sources.yml"
 
@@ -555,7 +559,8 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     began = time.perf_counter()
-    with duckdb.connect(args.duckdb, read_only=True) as con:
+    settings = duckdb_settings()
+    with duckdb.connect(args.duckdb, read_only=True, config=settings.config(Path(args.duckdb + ".pandas.tmp"))) as con:
         result = compute(con, args.schema)
     if args.out:
         result.to_pickle(args.out)

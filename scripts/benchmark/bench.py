@@ -1,0 +1,176 @@
+"""The benchmark: `bash scripts/benchmark.sh SCALE` runs this.
+
+    python scripts/benchmark/bench.py SCALE [--bench-dir DIR] [--regenerate]
+
+1. generates the raw data once per scale into <bench dir>/raw_scale_<SCALE>.duckdb (cached);
+2. copies it to a work file and times, each step in its own process (wall time, peak RSS):
+   the floor (floor.sql), `dbt build --full-refresh`, the pandas implementation (whose metrics are
+   then compared with the marts), `generate_demo_data.py --append-day` and a plain `dbt build`;
+3. prints the table and ratios and writes <bench dir>/results_scale_<SCALE>.json.
+Exit status 0 only when every step succeeded and pandas agrees with the marts.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import sys
+from dataclasses import asdict
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from compare import compare_files  # noqa: E402
+from config import (  # noqa: E402
+    FIXED_PROFILES, PROFILES_DIR, PROJECT_DIR, PYTHON, append_day_command, bench_dir, duckdb_settings,
+    generate_command, generator_args,
+)
+from report import dbt_timings, machine, ratio, render  # noqa: E402
+from run import Measurement, measure  # noqa: E402
+
+HERE = Path(__file__).resolve().parent
+DBT = str(Path(PYTHON).parent / "dbt")
+
+
+def scale_label(scale: str) -> str:
+    """A number (0.01, 1, 10 ...) or a fixed demo profile name (small, medium)."""
+    if scale not in FIXED_PROFILES:
+        float(scale)  # a number, or argparse's error
+    return scale
+
+
+def remove_duckdb(path: Path) -> None:
+    for candidate in (path, *(Path(f"{path}{suffix}") for suffix in (".wal", ".tmp", ".floor.tmp", ".pandas.tmp"))):
+        if candidate.is_dir():
+            shutil.rmtree(candidate)
+        elif candidate.exists():
+            candidate.unlink()
+
+
+def step_record(measurement: Measurement, note: str = "") -> dict[str, Any]:
+    record = asdict(measurement)
+    record["note"] = note if measurement.ok else f"FAILED (exit {measurement.returncode}, log {measurement.log}) {note}"
+    return record
+
+
+def dbt_command(target_dir: Path, log_dir: Path, full_refresh: bool) -> list[str]:
+    command = [DBT, "build", "--project-dir", str(PROJECT_DIR), "--profiles-dir", str(PROFILES_DIR),
+               "--target", "duckdb", "--target-path", str(target_dir), "--log-path", str(log_dir)]
+    return command + (["--full-refresh"] if full_refresh else [])
+
+
+def ensure_raw(scale: str, out: Path, regenerate: bool) -> tuple[Path, dict[str, Any] | None]:
+    """The cached raw file of a scale (generated when missing, stale or asked)."""
+    raw = out / f"raw_scale_{scale}.duckdb"
+    stamp = out / f"raw_scale_{scale}.command.json"
+    command = generate_command(scale, raw)
+    cached = raw.exists() and stamp.exists() and json.loads(stamp.read_text()) == command
+    if cached and not regenerate:
+        return raw, None
+    remove_duckdb(raw)
+    measurement = measure(command, log_path=out / f"generate_scale_{scale}.log", cwd=PROJECT_DIR)
+    if not measurement.ok:
+        raise SystemExit(f"generating the raw data failed: see {measurement.log}")
+    stamp.write_text(json.dumps(command))
+    return raw, step_record(measurement, "generated now (cached for the next run)")
+
+
+def run(scale: str, out: Path, regenerate: bool = False) -> dict[str, Any]:
+    out.mkdir(parents=True, exist_ok=True)
+    settings = duckdb_settings()
+    raw, generated = ensure_raw(scale, out, regenerate)
+    work = out / f"work_scale_{scale}.duckdb"
+    remove_duckdb(work)
+    shutil.copyfile(raw, work)
+    logs = out / f"logs_scale_{scale}"
+    logs.mkdir(exist_ok=True)
+    env = {
+        **os.environ,
+        "DBT_PROFILES_DIR": str(PROFILES_DIR),
+        "AI_MATURITY_DUCKDB_PATH": str(work),
+        "AI_MATURITY_DUCKDB_THREADS": str(settings.threads),
+        "AI_MATURITY_DUCKDB_MEMORY_LIMIT": settings.memory_limit,
+        "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
+    }
+    steps: dict[str, dict[str, Any]] = {}
+    if generated:
+        steps["generate raw data (untimed below)"] = generated
+
+    floor = measure([PYTHON, str(HERE / "floor.py"), "--duckdb", str(work)], env, logs / "floor.log", PROJECT_DIR)
+    steps["floor (floor.sql, one pass)"] = step_record(floor)
+
+    target_full = out / f"target_full_scale_{scale}"
+    shutil.rmtree(target_full, ignore_errors=True)
+    full = measure(dbt_command(target_full, logs, full_refresh=True), env, logs / "dbt_full.log", PROJECT_DIR)
+    steps["dbt build --full-refresh"] = step_record(full)
+    dbt_full = dbt_timings(target_full)
+
+    pandas_out = out / f"pandas_scale_{scale}.pkl"
+    pandas = measure([PYTHON, str(HERE / "pandas_metrics.py"), "--duckdb", str(work), "--out", str(pandas_out)],
+                     env, logs / "pandas.log", PROJECT_DIR)
+    steps["pandas metrics (vectorized)"] = step_record(pandas, "change delivery + LLM economics")
+    comparison = asdict(compare_files(str(work), str(pandas_out))) if pandas.ok and full.ok else None
+
+    append = append_day_command(scale, work)
+    if append is None:
+        steps["append one day"] = {"wall_s": None, "peak_rss_gib": None, "returncode": None,
+                                   "note": "skipped: the generator has no --append-day"}
+    else:
+        appended = measure(append, env, logs / "append_day.log", PROJECT_DIR)
+        steps["append one day"] = step_record(appended)
+    target_incr = out / f"target_incremental_scale_{scale}"
+    shutil.rmtree(target_incr, ignore_errors=True)
+    incremental = measure(dbt_command(target_incr, logs, full_refresh=False), env, logs / "dbt_incremental.log",
+                          PROJECT_DIR)
+    steps["dbt build (incremental)"] = step_record(
+        incremental, "after the appended day" if append else "no new data (nothing appended)")
+    dbt_incremental = dbt_timings(target_incr)
+
+    results_path = out / f"results_scale_{scale}.json"
+    result: dict[str, Any] = {
+        "scale": scale,
+        "generator_args": generator_args(scale),
+        "raw_file": str(raw),
+        "duckdb": {"threads": settings.threads, "memory_limit": settings.memory_limit},
+        "machine": machine(),
+        "steps": steps,
+        "ratios": {
+            "full_over_floor": ratio(full.wall_s, floor.wall_s),
+            "incremental_over_full": ratio(incremental.wall_s, full.wall_s),
+            "pandas_over_dbt": ratio(pandas.wall_s, full.wall_s),
+            "pandas_over_metric_nodes": ratio(pandas.wall_s, dbt_full.get("metric_node_seconds")),
+        },
+        "dbt_full": dbt_full,
+        "dbt_incremental": dbt_incremental,
+        "comparison": comparison,
+        "results_path": str(results_path),
+    }
+    results_path.write_text(json.dumps(result, indent=2, default=str))
+    return result
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description="Benchmark the package at a data scale.")
+    parser.add_argument("scale", type=scale_label, help="data scale (a number: 0.01, 1, 10 ...; or small / medium, the fixed demo profiles)")
+    parser.add_argument("--bench-dir", help=f"cache and results directory (default: env AI_MATURITY_BENCH_DIR "
+                                            f"or {Path('data') / 'benchmark'})")
+    parser.add_argument("--regenerate", action="store_true", help="regenerate the cached raw data")
+    args = parser.parse_args(argv)
+    out = Path(args.bench_dir).resolve() if args.bench_dir else bench_dir()
+    result = run(args.scale, out, args.regenerate)
+    print(render(result))
+    failed = [name for name, step in result["steps"].items() if step.get("returncode") not in (0, None)]
+    comparison = result["comparison"] or {}
+    agrees = comparison.get("cells_compared", 0) > 0 and comparison.get("cells_mismatched") == 0
+    if failed:
+        print(f"FAILED steps: {', '.join(failed)}", file=sys.stderr)
+    if not agrees:
+        print("pandas does NOT agree with the marts", file=sys.stderr)
+    return 0 if not failed and agrees else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
