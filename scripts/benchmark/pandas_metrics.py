@@ -25,7 +25,7 @@ import argparse
 import hashlib
 import sys
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -126,7 +126,7 @@ class RawReader:
         ).fetchall()
         return {name.lower() for (name,) in rows}
 
-    def load(self, table: str, columns: Sequence[str] | None = None, with_text: bool = False) -> pd.DataFrame:
+    def load(self, table: str, columns: Collection[str] | None = None, with_text: bool = False) -> pd.DataFrame:
         """Contract columns of a raw table (all but free text unless asked; a missing optional
         column is null), plus `_rowid` to fetch a row's whole content later."""
         spec = self.contract[table]
@@ -271,8 +271,12 @@ def stage(reader: RawReader) -> Staged:
     """The staged rows (rank 1, not rejected) of every table these metrics read."""
     c = reader.contract
 
-    def deduped(table: str, columns: Sequence[str] | None = None) -> pd.DataFrame:
-        return dedupe(reader.load(table, columns), c[table], lambda ids: reader.fetch_rows(table, ids))
+    def deduped(table: str, used: Sequence[str] | None = None) -> pd.DataFrame:
+        """Rank-1 rows with the columns validation needs plus `used` (all columns when None)."""
+        spec = c[table]
+        columns = None if used is None else {
+            *spec.primary_key, *spec.required, *spec.accepted_values, "_loaded_at", *used}
+        return dedupe(reader.load(table, columns), spec, lambda ids: reader.fetch_rows(table, ids))
 
     teams = deduped("teams")
     teams = teams[passes_contract(teams, c["teams"])]
@@ -320,7 +324,7 @@ def stage(reader: RawReader) -> Staged:
         & incidents["team_id"].isin(team_ids)
     ]
 
-    requests = deduped("llm_requests")
+    requests = deduped("llm_requests", ["trace_id", "service_id", "environment", "first_token_at"])
     for name in ("environment", "operation_name", "status"):
         requests[name] = fold(requests[name])
     requests = requests[
@@ -335,7 +339,7 @@ def stage(reader: RawReader) -> Staged:
         cost_usd=requests["cost_usd"].where(requests["cost_usd"] >= 0),
     )
 
-    evaluations = deduped("llm_evaluations")
+    evaluations = deduped("llm_evaluations", ["request_id", "team_id"])
     for name in ("suite", "evaluation_name", "evaluator_source"):
         evaluations[name] = fold(evaluations[name])
     request_known = evaluations["request_id"].isin(requests["request_id"])
@@ -347,8 +351,7 @@ def stage(reader: RawReader) -> Staged:
         & evaluations["score_value"].between(0, 1)
     ]
 
-    events = deduped("product_events", ["event_id", "occurred_at", "user_key", "team_id", "feature_name",
-                                        "is_ai_feature", "event_type", "request_id", "_loaded_at"])
+    events = deduped("product_events", ["request_id"])
     events["event_type"] = fold(events["event_type"])
     events = events[passes_contract(events, c["product_events"]) & events["team_id"].isin(team_ids)]
     downvotes = events[(events["event_type"] == "downvote") & events["request_id"].notna()]
