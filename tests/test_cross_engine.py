@@ -13,12 +13,10 @@ same places, strings, booleans, dates and timestamps equal.
 from __future__ import annotations
 
 import json
-import math
 import os
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, timezone
-from decimal import Decimal
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -27,6 +25,7 @@ import pytest
 
 from conftest import PROJECT_DIR, DemoWarehouse
 from harness import DbtResult
+from table_compare import Table, compare_tables, grain_of, read_duckdb
 from spark_harness import (
     export_spark_tables,
     load_raw_into_spark,
@@ -36,21 +35,9 @@ from spark_harness import (
     spark_skip_reason,
 )
 
-REL_TOL = 1e-9
-# two values that should be 0 may differ by float noise in the last bits (e.g. 1e-17 vs 0)
-ABS_TOL = 1e-12
 MAX_DIFFS_SHOWN = 15
 SPARK_SCHEMA = "main"
 MARTS = sorted(path.stem for path in (PROJECT_DIR / "models" / "marts").rglob("*.sql"))
-
-
-@dataclass
-class Table:
-    """A table read back from an engine: column names, type family per column, rows."""
-
-    columns: list[str]
-    families: dict[str, str]
-    rows: list[tuple[Any, ...]]
 
 
 @dataclass(frozen=True)
@@ -61,126 +48,6 @@ class EngineBuild:
     build: DbtResult
     seconds: float
     marts_dir: Path
-
-
-# --- reading and comparing tables ---------------------------------------------------------------
-
-def type_family(type_name: str) -> str:
-    """Engine type name (DuckDB's reading of it) → integer / number / string / boolean / date / timestamp."""
-    name = type_name.lower()
-    if name.startswith(("bigint", "integer", "int", "smallint", "tinyint", "hugeint", "ubigint", "uinteger")):
-        return "integer"
-    if name.startswith(("double", "float", "real", "decimal", "numeric")):
-        return "number"
-    if name.startswith(("varchar", "string", "text", "char")):
-        return "string"
-    if name.startswith("bool"):
-        return "boolean"
-    if name == "date":
-        return "date"
-    if name.startswith("timestamp"):
-        return "timestamp"
-    return name
-
-
-def read_duckdb(con: duckdb.DuckDBPyConnection, relation: str) -> Table:
-    """Every row of a relation (a table or a read_parquet(...) call) with its column type families."""
-    described = con.execute(f"describe select * from {relation}").fetchall()
-    columns = [row[0] for row in described]
-    families = {row[0]: type_family(row[1]) for row in described}
-    rows = [tuple(normalize(value) for value in row) for row in con.execute(f"select * from {relation}").fetchall()]
-    return Table(columns, families, rows)
-
-
-def normalize(value: Any) -> Any:
-    """One Python representation per value across drivers: aware timestamps as naive UTC."""
-    if isinstance(value, datetime) and value.tzinfo is not None:
-        return value.astimezone(timezone.utc).replace(tzinfo=None)
-    return value
-
-
-def sort_key(row: tuple[Any, ...], positions: Sequence[int]) -> tuple[Any, ...]:
-    """Nulls first, then the value: numbers as floats (1 and 1.0 sort together), one rank per kind
-    of value so that a column holding mixed kinds still sorts."""
-    key: list[tuple[Any, ...]] = []
-    for position in positions:
-        value = row[position]
-        if value is None:
-            key.append((0,))
-        elif isinstance(value, bool):
-            key.append((1, value))
-        elif isinstance(value, (int, float, Decimal)):
-            key.append((2, float(value)))
-        elif isinstance(value, str):
-            key.append((3, value))
-        elif isinstance(value, datetime):
-            key.append((5, value))
-        elif isinstance(value, date):
-            key.append((4, value))
-        else:
-            key.append((6, repr(value)))
-    return tuple(key)
-
-
-def grain_of(manifest: dict[str, Any], model: str) -> list[str]:
-    """The model's grain: the columns of its unique or unique_combination_of_columns test."""
-    model_id = f"model.ai_maturity.{model}"
-    for node in manifest["nodes"].values():
-        if node["resource_type"] != "test" or node.get("attached_node") != model_id:
-            continue
-        metadata = node.get("test_metadata") or {}
-        kwargs = metadata.get("kwargs", {})
-        if metadata.get("name") == "unique_combination_of_columns":
-            return list(kwargs["combination_of_columns"])
-        if metadata.get("name") == "unique" and node.get("column_name"):
-            return [node["column_name"]]
-    return []
-
-
-def values_equal(expected: Any, actual: Any) -> bool:
-    if expected is None or actual is None:
-        return expected is None and actual is None
-    if isinstance(expected, bool) or isinstance(actual, bool):
-        return expected is actual or (isinstance(expected, bool) and isinstance(actual, bool) and expected == actual)
-    if isinstance(expected, int) and isinstance(actual, int):
-        return expected == actual
-    if isinstance(expected, (int, float, Decimal)) and isinstance(actual, (int, float, Decimal)):
-        left, right = float(expected), float(actual)
-        if math.isnan(left) or math.isnan(right):
-            return math.isnan(left) and math.isnan(right)
-        return math.isclose(left, right, rel_tol=REL_TOL, abs_tol=ABS_TOL)
-    if isinstance(expected, datetime) and isinstance(actual, datetime):
-        return expected == actual
-    if isinstance(expected, date) and isinstance(actual, date):
-        return expected == actual and isinstance(expected, datetime) == isinstance(actual, datetime)
-    return type(expected) is type(actual) and expected == actual
-
-
-def compare_tables(expected: Table, actual: Table, grain: Sequence[str], engine: str) -> list[str]:
-    """Differences between DuckDB's table (expected) and another engine's (actual), empty when equal."""
-    if [c.lower() for c in expected.columns] != [c.lower() for c in actual.columns]:
-        return [f"columns differ: duckdb {expected.columns} vs {engine} {actual.columns}"]
-    diffs = [
-        f"column {column}: type {expected.families[column]} on duckdb, {actual.families[other]} on {engine}"
-        for column, other in zip(expected.columns, actual.columns)
-        if expected.families[column] != actual.families[other]
-    ]
-    if len(expected.rows) != len(actual.rows):
-        return diffs + [f"row count: duckdb {len(expected.rows)} vs {engine} {len(actual.rows)}"]
-    lowered = [c.lower() for c in expected.columns]
-    grain_positions = [lowered.index(c.lower()) for c in grain]
-    # grain first; the remaining columns make the order total when a model has no declared grain
-    positions = grain_positions + [i for i in range(len(lowered)) if i not in grain_positions]
-    expected_rows = sorted(expected.rows, key=lambda row: sort_key(row, positions))
-    actual_rows = sorted(actual.rows, key=lambda row: sort_key(row, positions))
-    for expected_row, actual_row in zip(expected_rows, actual_rows):
-        where = ", ".join(f"{expected.columns[i]}={expected_row[i]!r}" for i in grain_positions) or repr(expected_row)
-        for i, column in enumerate(expected.columns):
-            if not values_equal(expected_row[i], actual_row[i]):
-                diffs.append(f"[{where}] {column}: duckdb {expected_row[i]!r} vs {engine} {actual_row[i]!r}")
-        if len(diffs) > 200:
-            break
-    return diffs
 
 
 def report(request: pytest.FixtureRequest, line: str) -> None:

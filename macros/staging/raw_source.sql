@@ -90,7 +90,12 @@
     {%- endif -%}
 {%- endmacro %}
 
-{#- Required contract columns of a raw table, as checks for first_failed. -#}
+{#-
+  Rejection checks of a raw table for first_failed, in order: required values, enumerations, an
+  implausible period timestamp (the table's `meta.period_column` before var
+  ai_maturity__min_event_date or after the row's own _loaded_at plus var
+  ai_maturity__clock_skew_hours; not checked when _loaded_at is null), then the model's own checks.
+-#}
 {% macro required_checks(table_name, extra_checks=[]) %}
     {%- set checks = [] -%}
     {%- if execute -%}
@@ -102,8 +107,39 @@
         {%- set values = column.meta.get('accepted_values') -%}
         {%- do checks.append((name ~ " not in ('" ~ values | join("', '") ~ "')", 'unknown_enum_value:' ~ name)) -%}
     {%- endfor -%}
+    {%- set period_column = node.meta.get('period_column') -%}
+    {%- if period_column -%}
+        {%- do checks.append((ai_maturity.is_implausible_time(period_column), 'implausible_timestamp:' ~ period_column)) -%}
+    {%- endif -%}
     {%- endif -%}
     {{ return(checks + extra_checks) }}
+{% endmacro %}
+
+{#- A timestamp no event can have: before the earliest plausible date, or after its row was loaded (plus clock skew). -#}
+{% macro is_implausible_time(column) %}
+    {%- set min_date = var('ai_maturity__min_event_date', '2000-01-01') -%}
+    {%- set skew_hours = var('ai_maturity__clock_skew_hours', 24) | int -%}
+    {%- set condition -%}
+        ({{ column }} < cast('{{ min_date }}' as {{ dbt.type_timestamp() }})
+        or {{ column }} > {{ dbt.dateadd('hour', skew_hours, '_loaded_at') }})
+    {%- endset -%}
+    {{ return(condition) }}
+{% endmacro %}
+
+{#-
+  Flag checks of a raw table for all_failed: the model's own checks, then `non_finite:<column>` for
+  every double column of the contract holding NaN or an infinity (except columns whose range check
+  rejects the row, `meta.range_checked`). The flagged field becomes null (finite_or_null).
+-#}
+{% macro flag_checks(table_name, checks=[]) %}
+    {%- set non_finite = [] -%}
+    {%- if execute -%}
+    {%- for name, column in ai_maturity.raw_table_node(table_name).columns.items()
+        if column.data_type == 'double' and not column.meta.get('range_checked') -%}
+        {%- do non_finite.append(('not ' ~ ai_maturity.is_finite(name), 'non_finite:' ~ name)) -%}
+    {%- endfor -%}
+    {%- endif -%}
+    {{ return(checks + non_finite) }}
 {% endmacro %}
 
 {#- Contract primary key columns of a raw table. -#}

@@ -1,5 +1,5 @@
 with raw_rows as (
-    {{ ai_maturity.select_raw_columns('bias_audits') }}
+    {{ ai_maturity.raw_batch('bias_audits', parents={'team_id': 'teams'}) }}
 ),
 
 teams as (
@@ -46,14 +46,15 @@ final as (
         remediated_at,
         _loaded_at,
         dedupe_rank,
+        {{ ai_maturity.batch_columns('bias_audits') }},
         dq_row_key,
         {{ ai_maturity.first_failed(ai_maturity.required_checks('bias_audits', [
             ('not is_known_team', 'unknown_team'),
             ('findings_count < 0', 'findings_out_of_range'),
         ])) }} as rejection_reason,
-        {{ ai_maturity.all_failed([
+        {{ ai_maturity.all_failed(ai_maturity.flag_checks('bias_audits', [
             ('remediated_at < audited_at', 'bad_clock:remediated_at_before_audited_at'),
-        ]) }} as flag_reasons
+        ])) }} as flag_reasons
     from team_checked
 )
 

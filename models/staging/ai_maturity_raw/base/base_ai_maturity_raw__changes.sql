@@ -1,5 +1,5 @@
 with raw_rows as (
-    {{ ai_maturity.select_raw_columns('changes') }}
+    {{ ai_maturity.raw_batch('changes', parents={'service_id': 'service_ownership'}) }}
 ),
 
 known_services as (
@@ -44,11 +44,12 @@ final as (
         author_key,
         _loaded_at,
         dedupe_rank,
+        {{ ai_maturity.batch_columns('changes') }},
         dq_row_key,
         {{ ai_maturity.first_failed(ai_maturity.required_checks('changes', [
             ('not is_known_service', 'unknown_service'),
         ])) }} as rejection_reason,
-        {{ ai_maturity.all_failed([]) }} as flag_reasons
+        {{ ai_maturity.all_failed(ai_maturity.flag_checks('changes', [])) }} as flag_reasons
     from service_checked
 )
 

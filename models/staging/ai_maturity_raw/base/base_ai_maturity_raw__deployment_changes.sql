@@ -1,5 +1,5 @@
 with raw_rows as (
-    {{ ai_maturity.select_raw_columns('deployment_changes') }}
+    {{ ai_maturity.raw_batch('deployment_changes', parents={'deployment_id': 'deployments', 'change_id': 'changes'}) }}
 ),
 
 deployments as (
@@ -44,12 +44,13 @@ final as (
         change_id,
         _loaded_at,
         dedupe_rank,
+        {{ ai_maturity.batch_columns('deployment_changes') }},
         dq_row_key,
         {{ ai_maturity.first_failed(ai_maturity.required_checks('deployment_changes', [
             ('not is_known_deployment', 'unknown_deployment'),
             ('not is_known_change', 'unknown_change'),
         ])) }} as rejection_reason,
-        {{ ai_maturity.all_failed([]) }} as flag_reasons
+        {{ ai_maturity.all_failed(ai_maturity.flag_checks('deployment_changes', [])) }} as flag_reasons
     from parents_checked
 )
 

@@ -1,5 +1,5 @@
 with raw_rows as (
-    {{ ai_maturity.select_raw_columns('deployments') }}
+    {{ ai_maturity.raw_batch('deployments', parents={'team_id': 'teams', 'service_id': 'service_ownership'}) }}
 ),
 
 teams as (
@@ -83,15 +83,16 @@ final as (
         pre_deploy_eval_passed,
         _loaded_at,
         dedupe_rank,
+        {{ ai_maturity.batch_columns('deployments') }},
         dq_row_key,
         {{ ai_maturity.first_failed(ai_maturity.required_checks('deployments', [
             ('not is_known_service', 'unknown_service'),
             ('team_id is null', 'no_service_owner_at_event_time'),
             ('not is_known_team', 'unknown_team'),
         ])) }} as rejection_reason,
-        {{ ai_maturity.all_failed([
+        {{ ai_maturity.all_failed(ai_maturity.flag_checks('deployments', [
             ('finished_at < started_at', 'bad_clock:finished_at_before_started_at'),
-        ]) }} as flag_reasons
+        ])) }} as flag_reasons
     from team_resolved
 )
 

@@ -1,5 +1,5 @@
 with raw_rows as (
-    {{ ai_maturity.select_raw_columns('drift_checks') }}
+    {{ ai_maturity.raw_batch('drift_checks', parents={'team_id': 'teams'}) }}
 ),
 
 teams as (
@@ -53,20 +53,21 @@ final as (
         monitor_name,
         checked_at,
         drift_detected,
-        drift_score,
-        stattest_threshold,
-        share_of_drifted_columns,
+        {{ ai_maturity.finite_or_null('drift_score') }} as drift_score,
+        {{ ai_maturity.finite_or_null('stattest_threshold') }} as stattest_threshold,
+        {{ ai_maturity.finite_or_null('share_of_drifted_columns') }} as share_of_drifted_columns,
         severity,
         acknowledged_at,
         resolved_at,
         is_false_positive,
         _loaded_at,
         dedupe_rank,
+        {{ ai_maturity.batch_columns('drift_checks') }},
         dq_row_key,
         {{ ai_maturity.first_failed(ai_maturity.required_checks('drift_checks', [
             ('not is_known_team', 'unknown_team'),
         ])) }} as rejection_reason,
-        {{ ai_maturity.all_failed([]) }} as flag_reasons
+        {{ ai_maturity.all_failed(ai_maturity.flag_checks('drift_checks', [])) }} as flag_reasons
     from team_checked
 )
 

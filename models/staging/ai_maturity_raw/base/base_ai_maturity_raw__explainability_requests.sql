@@ -1,5 +1,5 @@
 with raw_rows as (
-    {{ ai_maturity.select_raw_columns('explainability_requests') }}
+    {{ ai_maturity.raw_batch('explainability_requests', parents={'team_id': 'teams'}) }}
 ),
 
 teams as (
@@ -46,13 +46,14 @@ final as (
         requester_type,
         _loaded_at,
         dedupe_rank,
+        {{ ai_maturity.batch_columns('explainability_requests') }},
         dq_row_key,
         {{ ai_maturity.first_failed(ai_maturity.required_checks('explainability_requests', [
             ('not is_known_team', 'unknown_team'),
         ])) }} as rejection_reason,
-        {{ ai_maturity.all_failed([
+        {{ ai_maturity.all_failed(ai_maturity.flag_checks('explainability_requests', [
             ('fulfilled_at < requested_at', 'bad_clock:fulfilled_at_before_requested_at'),
-        ]) }} as flag_reasons
+        ])) }} as flag_reasons
     from team_checked
 )
 

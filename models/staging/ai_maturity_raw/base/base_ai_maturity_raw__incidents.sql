@@ -1,5 +1,5 @@
 with raw_rows as (
-    {{ ai_maturity.select_raw_columns('incidents') }}
+    {{ ai_maturity.raw_batch('incidents', parents={'team_id': 'teams', 'service_id': 'service_ownership'}) }}
 ),
 
 teams as (
@@ -71,17 +71,18 @@ final as (
         remediation,
         _loaded_at,
         dedupe_rank,
+        {{ ai_maturity.batch_columns('incidents') }},
         dq_row_key,
         {{ ai_maturity.first_failed(ai_maturity.required_checks('incidents', [
             ('not is_known_service', 'unknown_service'),
             ('team_id is null', 'no_service_owner_at_event_time'),
             ('not is_known_team', 'unknown_team'),
         ])) }} as rejection_reason,
-        {{ ai_maturity.all_failed([
+        {{ ai_maturity.all_failed(ai_maturity.flag_checks('incidents', [
             ('resolved_at < started_at', 'bad_clock:resolved_at_before_started_at'),
             ('detected_at < started_at', 'bad_clock:detected_at_before_started_at'),
             ('reported_at < detected_at', 'bad_clock:reported_at_before_detected_at'),
-        ]) }} as flag_reasons
+        ])) }} as flag_reasons
     from team_resolved
 )
 

@@ -1,5 +1,5 @@
 with raw_rows as (
-    {{ ai_maturity.select_raw_columns('inference_windows') }}
+    {{ ai_maturity.raw_batch('inference_windows', parents={'service_id': 'service_ownership'}) }}
 ),
 
 ownership as (
@@ -79,11 +79,12 @@ final as (
         window_end,
         request_count,
         error_count,
-        latency_p50_ms,
-        latency_p95_ms,
-        latency_p99_ms,
+        {{ ai_maturity.finite_or_null('latency_p50_ms') }} as latency_p50_ms,
+        {{ ai_maturity.finite_or_null('latency_p95_ms') }} as latency_p95_ms,
+        {{ ai_maturity.finite_or_null('latency_p99_ms') }} as latency_p99_ms,
         _loaded_at,
         dedupe_rank,
+        {{ ai_maturity.batch_columns('inference_windows') }},
         {{ ai_maturity.dq_row_key('inference_windows') }} as dq_row_key,
         {{ ai_maturity.first_failed(ai_maturity.required_checks('inference_windows', [
             ('not is_known_service', 'unknown_service'),
@@ -93,7 +94,7 @@ final as (
             ('error_count > request_count', 'errors_exceed_requests'),
             ('window_end <= window_start', 'empty_window'),
         ])) }} as rejection_reason,
-        {{ ai_maturity.all_failed([]) }} as flag_reasons
+        {{ ai_maturity.all_failed(ai_maturity.flag_checks('inference_windows', [])) }} as flag_reasons
     from team_resolved
 )
 

@@ -1,5 +1,5 @@
 with raw_rows as (
-    {{ ai_maturity.select_raw_columns('llm_evaluations') }}
+    {{ ai_maturity.raw_batch('llm_evaluations', parents={'request_id': 'llm_requests', 'team_id': 'teams'}) }}
 ),
 
 teams as (
@@ -72,14 +72,15 @@ final as (
         retrieval_config_id,
         _loaded_at,
         dedupe_rank,
+        {{ ai_maturity.batch_columns('llm_evaluations') }},
         dq_row_key,
         {{ ai_maturity.first_failed(ai_maturity.required_checks('llm_evaluations', [
             ('request_id is not null and not is_known_request', 'unknown_request'),
             ('request_id is null and team_id is null', 'no_team'),
             ('team_id is not null and not is_known_team', 'unknown_team'),
-            ('score_value < 0 or score_value > 1', 'score_out_of_range'),
+            ('not ' ~ ai_maturity.is_finite('score_value') ~ ' or score_value < 0 or score_value > 1', 'score_out_of_range'),
         ])) }} as rejection_reason,
-        {{ ai_maturity.all_failed([]) }} as flag_reasons
+        {{ ai_maturity.all_failed(ai_maturity.flag_checks('llm_evaluations', [])) }} as flag_reasons
     from refs_checked
 )
 

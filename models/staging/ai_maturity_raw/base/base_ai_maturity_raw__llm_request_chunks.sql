@@ -1,5 +1,5 @@
 with raw_rows as (
-    {{ ai_maturity.select_raw_columns('llm_request_chunks') }}
+    {{ ai_maturity.raw_batch('llm_request_chunks', parents={'request_id': 'llm_requests'}) }}
 ),
 
 requests as (
@@ -41,11 +41,12 @@ final as (
         rank,
         _loaded_at,
         dedupe_rank,
+        {{ ai_maturity.batch_columns('llm_request_chunks') }},
         dq_row_key,
         {{ ai_maturity.first_failed(ai_maturity.required_checks('llm_request_chunks', [
             ('not is_known_request', 'unknown_request'),
         ])) }} as rejection_reason,
-        {{ ai_maturity.all_failed([]) }} as flag_reasons
+        {{ ai_maturity.all_failed(ai_maturity.flag_checks('llm_request_chunks', [])) }} as flag_reasons
     from request_checked
 )
 

@@ -1,5 +1,5 @@
 with raw_rows as (
-    {{ ai_maturity.select_raw_columns('llm_requests') }}
+    {{ ai_maturity.raw_batch('llm_requests', parents={'team_id': 'teams', 'service_id': 'service_ownership'}) }}
 ),
 
 teams as (
@@ -75,7 +75,7 @@ checked as (
             ('not is_known_team', 'unknown_team'),
             ('service_id is not null and not is_known_service', 'unknown_service'),
         ])) }} as rejection_reason,
-        {{ ai_maturity.all_failed([
+        {{ ai_maturity.all_failed(ai_maturity.flag_checks('llm_requests', [
             ('first_token_at < started_at', 'bad_clock:first_token_at_before_started_at'),
             ('ended_at < started_at', 'bad_clock:ended_at_before_started_at'),
             ('input_tokens < 0', 'negative_tokens:input_tokens'),
@@ -83,7 +83,7 @@ checked as (
             ('cache_read_input_tokens < 0', 'negative_tokens:cache_read_input_tokens'),
             ('reasoning_output_tokens < 0', 'negative_tokens:reasoning_output_tokens'),
             ('cost_usd < 0', 'negative_cost'),
-        ]) }} as flag_reasons
+        ])) }} as flag_reasons
     from refs_checked
 ),
 
@@ -115,7 +115,7 @@ final as (
         case when output_tokens >= 0 then output_tokens end as output_tokens,
         case when cache_read_input_tokens >= 0 then cache_read_input_tokens end as cache_read_input_tokens,
         case when reasoning_output_tokens >= 0 then reasoning_output_tokens end as reasoning_output_tokens,
-        case when cost_usd >= 0 then cost_usd end as cost_usd,
+        {{ ai_maturity.finite_or_null('cost_usd', 'cost_usd >= 0') }} as cost_usd,
         status,
         finish_reason,
         error_type,
@@ -123,6 +123,7 @@ final as (
         eval_case_id,
         _loaded_at,
         dedupe_rank,
+        {{ ai_maturity.batch_columns('llm_requests') }},
         dq_row_key,
         rejection_reason,
         flag_reasons

@@ -1,5 +1,5 @@
 with raw_rows as (
-    {{ ai_maturity.select_raw_columns('model_documentation') }}
+    {{ ai_maturity.raw_batch('model_documentation', parents={'team_id': 'teams'}) }}
 ),
 
 teams as (
@@ -46,12 +46,13 @@ final as (
         completed_fields,
         _loaded_at,
         dedupe_rank,
+        {{ ai_maturity.batch_columns('model_documentation') }},
         dq_row_key,
         {{ ai_maturity.first_failed(ai_maturity.required_checks('model_documentation', [
             ('not is_known_team', 'unknown_team'),
             ('required_fields <= 0 or completed_fields < 0 or completed_fields > required_fields', 'fields_out_of_range'),
         ])) }} as rejection_reason,
-        {{ ai_maturity.all_failed([]) }} as flag_reasons
+        {{ ai_maturity.all_failed(ai_maturity.flag_checks('model_documentation', [])) }} as flag_reasons
     from team_checked
 )
 

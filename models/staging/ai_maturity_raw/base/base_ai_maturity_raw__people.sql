@@ -1,5 +1,5 @@
 with raw_rows as (
-    {{ ai_maturity.select_raw_columns('people') }}
+    {{ ai_maturity.raw_batch('people', parents={'team_id': 'teams'}) }}
 ),
 
 teams as (
@@ -44,12 +44,13 @@ final as (
         left_at,
         _loaded_at,
         dedupe_rank,
+        {{ ai_maturity.batch_columns('people') }},
         dq_row_key,
         {{ ai_maturity.first_failed(ai_maturity.required_checks('people', [
             ('not is_known_team', 'unknown_team'),
             ('joined_at > left_at', 'person_joined_after_leaving'),
         ])) }} as rejection_reason,
-        {{ ai_maturity.all_failed([]) }} as flag_reasons
+        {{ ai_maturity.all_failed(ai_maturity.flag_checks('people', [])) }} as flag_reasons
     from team_checked
 )
 

@@ -1,5 +1,5 @@
 with raw_rows as (
-    {{ ai_maturity.select_raw_columns('product_events') }}
+    {{ ai_maturity.raw_batch('product_events', parents={'team_id': 'teams'}) }}
 ),
 
 teams as (
@@ -45,9 +45,9 @@ checked as (
         {{ ai_maturity.first_failed(ai_maturity.required_checks('product_events', [
             ('not is_known_team', 'unknown_team'),
         ])) }} as rejection_reason,
-        {{ ai_maturity.all_failed([
+        {{ ai_maturity.all_failed(ai_maturity.flag_checks('product_events', [
             ('revenue_usd < 0', 'negative_revenue'),
-        ]) }} as flag_reasons
+        ])) }} as flag_reasons
     from team_checked
 ),
 
@@ -62,9 +62,10 @@ final as (
         event_type,
         request_id,
         -- a negative revenue is spoiled: null, so it drops out of the revenue sum only
-        case when revenue_usd >= 0 then revenue_usd end as revenue_usd,
+        {{ ai_maturity.finite_or_null('revenue_usd', 'revenue_usd >= 0') }} as revenue_usd,
         _loaded_at,
         dedupe_rank,
+        {{ ai_maturity.batch_columns('product_events') }},
         dq_row_key,
         rejection_reason,
         flag_reasons

@@ -1,5 +1,5 @@
 with raw_rows as (
-    {{ ai_maturity.select_raw_columns('rag_eval_cases') }}
+    {{ ai_maturity.raw_batch('rag_eval_cases') }}
 ),
 
 ranked as (
@@ -17,9 +17,10 @@ final as (
         chunk_id,
         _loaded_at,
         dedupe_rank,
+        {{ ai_maturity.batch_columns('rag_eval_cases') }},
         dq_row_key,
         {{ ai_maturity.first_failed(ai_maturity.required_checks('rag_eval_cases')) }} as rejection_reason,
-        {{ ai_maturity.all_failed([]) }} as flag_reasons
+        {{ ai_maturity.all_failed(ai_maturity.flag_checks('rag_eval_cases', [])) }} as flag_reasons
     from ranked
 )
 

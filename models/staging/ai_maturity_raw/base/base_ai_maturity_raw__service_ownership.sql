@@ -1,5 +1,5 @@
 with raw_rows as (
-    {{ ai_maturity.select_raw_columns('service_ownership') }}
+    {{ ai_maturity.raw_batch('service_ownership', parents={'team_id': 'teams'}) }}
 ),
 
 teams as (
@@ -65,6 +65,7 @@ final as (
         end as valid_until,
         _loaded_at,
         dedupe_rank,
+        {{ ai_maturity.batch_columns('service_ownership') }},
         dq_row_key,
         rejection_reason,
         case

@@ -1,5 +1,5 @@
 with raw_rows as (
-    {{ ai_maturity.select_raw_columns('slo_targets') }}
+    {{ ai_maturity.raw_batch('slo_targets', parents={'service_id': 'service_ownership'}) }}
 ),
 
 known_services as (
@@ -41,13 +41,14 @@ final as (
         slo_class,
         _loaded_at,
         dedupe_rank,
+        {{ ai_maturity.batch_columns('slo_targets') }},
         dq_row_key,
         {{ ai_maturity.first_failed(ai_maturity.required_checks('slo_targets', [
             ('not is_known_service', 'unknown_service'),
-            ("(sli = 'availability' and (objective <= 0 or objective > 1))"
+            ("not " ~ ai_maturity.is_finite('objective') ~ " or (sli = 'availability' and (objective <= 0 or objective > 1))"
                 ~ " or (sli = 'latency_p95_ms' and objective <= 0)", 'objective_out_of_range'),
         ])) }} as rejection_reason,
-        {{ ai_maturity.all_failed([]) }} as flag_reasons
+        {{ ai_maturity.all_failed(ai_maturity.flag_checks('slo_targets', [])) }} as flag_reasons
     from service_checked
 )
 

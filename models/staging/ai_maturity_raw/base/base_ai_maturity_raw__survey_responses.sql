@@ -1,5 +1,5 @@
 with raw_rows as (
-    {{ ai_maturity.select_raw_columns('survey_responses') }}
+    {{ ai_maturity.raw_batch('survey_responses', parents={'team_id': 'teams'}) }}
 ),
 
 teams as (
@@ -59,13 +59,14 @@ final as (
         reverse_scored,
         _loaded_at,
         dedupe_rank,
+        {{ ai_maturity.batch_columns('survey_responses') }},
         dq_row_key,
         {{ ai_maturity.first_failed(ai_maturity.required_checks('survey_responses', [
             ('not is_known_team', 'unknown_team'),
-            ('scale_min >= scale_max', 'invalid_scale'),
-            ('response_value < scale_min or response_value > scale_max', 'response_out_of_scale'),
+            ('not ' ~ ai_maturity.is_finite('scale_min') ~ ' or not ' ~ ai_maturity.is_finite('scale_max') ~ ' or scale_min >= scale_max', 'invalid_scale'),
+            ('not ' ~ ai_maturity.is_finite('response_value') ~ ' or response_value < scale_min or response_value > scale_max', 'response_out_of_scale'),
         ])) }} as rejection_reason,
-        {{ ai_maturity.all_failed([]) }} as flag_reasons
+        {{ ai_maturity.all_failed(ai_maturity.flag_checks('survey_responses', [])) }} as flag_reasons
     from team_checked
 )
 

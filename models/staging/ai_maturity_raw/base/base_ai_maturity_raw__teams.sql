@@ -1,5 +1,5 @@
 with raw_rows as (
-    {{ ai_maturity.select_raw_columns('teams') }}
+    {{ ai_maturity.raw_batch('teams') }}
 ),
 
 ranked as (
@@ -17,6 +17,7 @@ final as (
         created_at,
         _loaded_at,
         dedupe_rank,
+        {{ ai_maturity.batch_columns('teams') }},
         {{ ai_maturity.dq_row_key('teams') }} as dq_row_key,
         {{ ai_maturity.first_failed(ai_maturity.required_checks('teams')) }} as rejection_reason,
         cast(null as {{ dbt.type_string() }}) as flag_reasons

@@ -1,5 +1,5 @@
 with raw_rows as (
-    {{ ai_maturity.select_raw_columns('training_runs') }}
+    {{ ai_maturity.raw_batch('training_runs', parents={'team_id': 'teams'}) }}
 ),
 
 teams as (
@@ -53,11 +53,11 @@ checked as (
         {{ ai_maturity.first_failed(ai_maturity.required_checks('training_runs', [
             ('not is_known_team', 'unknown_team'),
         ])) }} as rejection_reason,
-        {{ ai_maturity.all_failed([
+        {{ ai_maturity.all_failed(ai_maturity.flag_checks('training_runs', [
             ('ended_at < started_at', 'bad_clock:ended_at_before_started_at'),
             ('started_at < triggered_at', 'bad_clock:started_at_before_triggered_at'),
             ('data_snapshot_at > started_at', 'bad_clock:data_snapshot_after_start'),
-        ]) }} as flag_reasons
+        ])) }} as flag_reasons
     from team_checked
 ),
 
@@ -83,6 +83,7 @@ final as (
         drift_check_id,
         _loaded_at,
         dedupe_rank,
+        {{ ai_maturity.batch_columns('training_runs') }},
         dq_row_key,
         rejection_reason,
         flag_reasons

@@ -1,0 +1,239 @@
+"""An incremental run gives exactly what a full refresh gives.
+
+The raw data is the small demo plus late re-deliveries that change old rows (a deployment turned
+failed, a request's cost, a request moved to an unknown team so its chunks and evaluations become
+orphans, a service handed to another team), late-arriving events for early periods, and exact
+copies of early rows (equal and null `_loaded_at`). It is built (a) in one full refresh and (b) as
+randomized incremental batches drawn by hypothesis: cut points on the `_loaded_at` timeline, rows
+that land one batch late within the lookback window, rows with a null `_loaded_at` in any batch,
+and one batch holding only the duplicate copies. After every batch every raw row is accounted for;
+after the last one every mart equals (a).
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import duckdb
+import pytest
+from hypothesis import HealthCheck, Phase, given, settings
+from hypothesis import strategies as st
+
+from conftest import PROJECT_DIR
+from harness import run_dbt, write_raw_tables
+from table_compare import compare_tables, read_duckdb
+
+GENERATOR = PROJECT_DIR / "scripts" / "generate_demo_data.py"
+MARTS = sorted(path.stem for path in (PROJECT_DIR / "models" / "marts").rglob("*.sql"))
+RUN = ["build", "--exclude", "test_type:data", "test_type:unit"]  # seeds and models: values are what matter here
+LATE = "{late}"
+
+# Late changes to the raw data, applied to the source once; both builds see the same final data.
+REDELIVERIES = [
+    # three successful production deployments re-delivered as failed
+    f"""insert into raw.deployments select * replace ('failed' as status, {LATE} as _loaded_at)
+        from raw.deployments where deployment_id in (
+            select deployment_id from raw.deployments
+            where environment = 'production' and status = 'success' order by deployment_id limit 3)""",
+    # two requests re-delivered with their cost doubled
+    f"""insert into raw.llm_requests select * replace (cost_usd * 2 as cost_usd, {LATE} + interval 1 hour as _loaded_at)
+        from raw.llm_requests where request_id in (
+            select request_id from raw.llm_requests where cost_usd > 0 order by request_id limit 2)""",
+    # a request that has chunks and evaluations moves to an unknown team: rejected, its children orphans
+    f"""insert into raw.llm_requests select * replace ('no_such_team' as team_id, {LATE} + interval 2 hour as _loaded_at)
+        from raw.llm_requests where request_id in (
+            select request_id from raw.llm_request_chunks
+            intersect select request_id from raw.llm_evaluations order by 1 limit 1)""",
+    # the first ownership interval of a service is handed to another team
+    f"""insert into raw.service_ownership select * replace (
+            (select min(team_id) from raw.teams where team_id != o.team_id) as team_id,
+            {LATE} + interval 3 hour as _loaded_at)
+        from raw.service_ownership as o where (service_id, valid_from) in (
+            select service_id, valid_from from raw.service_ownership order by service_id, valid_from limit 1)""",
+    # a team re-delivered unchanged
+    f"""insert into raw.teams select * replace ({LATE} + interval 4 hour as _loaded_at)
+        from raw.teams where team_id in (select min(team_id) from raw.teams)""",
+    # late-arriving events of early periods
+    f"""update raw.product_events set _loaded_at = {LATE} + interval 5 hour
+        where event_id in (select event_id from raw.product_events order by occurred_at, event_id limit 5)""",
+    f"""update raw.llm_evaluations set _loaded_at = {LATE} + interval 6 hour
+        where evaluation_id in (select evaluation_id from raw.llm_evaluations order by evaluated_at, evaluation_id limit 5)""",
+]
+# exact copies of early rows (they make up the duplicates-only batch)
+DUPLICATE_TABLES = {"deployments": "deployment_id", "llm_requests": "request_id", "changes": "change_id"}
+
+
+@dataclass(frozen=True)
+class Source:
+    """The final raw data, one table per contract table in schema raw of a DuckDB file."""
+
+    path: Path
+    tables: list[str]
+    first_loaded: str
+    last_loaded: str
+
+
+@pytest.fixture(scope="module")
+def source(tmp_path_factory: pytest.TempPathFactory) -> Source:
+    work = tmp_path_factory.mktemp("incremental_source")
+    path = work / "source.duckdb"
+    subprocess.run([sys.executable, str(GENERATOR), "--duckdb", str(path), "--profile", "small"], check=True)
+    with duckdb.connect(str(path)) as con:
+        late = con.execute("select max(_loaded_at) + interval 30 day from raw.llm_requests").fetchone()[0]
+        for statement in REDELIVERIES:
+            con.execute(statement.replace("{late}", f"timestamp '{late}'"))
+        con.execute("create schema dups")
+        for table, key in DUPLICATE_TABLES.items():
+            # a copy with the same _loaded_at and one with a null _loaded_at of the three earliest rows
+            con.execute(
+                f"""create table dups.{table} as
+                select * from (select * from raw.{table} where _loaded_at is not null order by _loaded_at, {key} limit 3)
+                union all
+                select * replace (cast(null as timestamp) as _loaded_at)
+                from (select * from raw.{table} where _loaded_at is not null order by _loaded_at, {key} limit 3)"""
+            )
+        tables = [row[0] for row in con.execute(
+            "select table_name from information_schema.tables where table_schema = 'raw' order by 1").fetchall()]
+        bounds = con.execute(
+            " union all ".join(f"select min(_loaded_at), max(_loaded_at) from raw.{t}" for t in tables)
+        ).fetchall()
+    first = min(lo for lo, _ in bounds if lo is not None)
+    last = max(hi for _, hi in bounds if hi is not None)
+    return Source(path, tables, str(first), str(last))
+
+
+def copy_rows(target: Path, source: Source, predicate: str, with_duplicates: bool = False) -> None:
+    """Append the source rows matching a predicate (over _loaded_at and _row_hash) to every raw table."""
+    with duckdb.connect(str(target)) as con:
+        con.execute(f"attach '{source.path}' as src (read_only)")
+        for table in source.tables:
+            columns = [row[0] for row in con.execute(
+                f"select column_name from information_schema.columns where table_schema = 'raw' and table_name = '{table}' "
+                "and table_catalog = 'src' order by ordinal_position").fetchall()]
+            column_list = ", ".join(f'"{c}"' for c in columns)
+            con.execute(
+                f"insert into raw.{table} ({column_list}) select {column_list} from ("
+                f"select *, hash({column_list}) % 100 as _row_hash from src.raw.{table}) where {predicate}"
+            )
+            if with_duplicates and table in DUPLICATE_TABLES:
+                con.execute(f"insert into raw.{table} ({column_list}) select {column_list} from src.dups.{table}")
+
+
+def build_full(work: Path, source: Source) -> Path:
+    db = work / "full.duckdb"
+    write_raw_tables(db, {})
+    copy_rows(db, source, "true", with_duplicates=True)
+    result = run_dbt(RUN, db, work / "full")
+    assert not result.failures(), result.failures()
+    return db
+
+
+@pytest.fixture(scope="module")
+def full_build(source: Source, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return build_full(tmp_path_factory.mktemp("incremental_full"), source)
+
+
+def batch_predicates(source: Source, cuts: Sequence[float], delay_percent: int, null_batch: int) -> list[str]:
+    """SQL predicates splitting every raw row into len(cuts) + 1 batches by _loaded_at; rows loaded
+    in the 24 hours before a cut land in the next batch when their hash is below delay_percent (the
+    lookback window, 48 hours, still covers them); rows with a null _loaded_at land in null_batch."""
+    first, last = f"timestamp '{source.first_loaded}'", f"timestamp '{source.last_loaded}'"
+    bounds = [f"({first} + ({last} - {first}) * {cut})" for cut in sorted(cuts)]
+    edges = ["timestamp '1900-01-01'", *bounds, "timestamp '2999-01-01'"]
+    predicates = []
+    for i in range(len(edges) - 1):
+        lower, upper = edges[i], edges[i + 1]
+
+        def delayed(edge: str) -> str:
+            return f"(_loaded_at >= {edge} - interval 24 hour and _row_hash < {delay_percent})"
+
+        own = f"(_loaded_at >= {lower} and _loaded_at < {upper})"
+        if i == len(edges) - 2:
+            stays = own
+        else:
+            stays = f"({own} and not (_loaded_at < {upper} and {delayed(upper)}))"
+        arrives_late = "false" if i == 0 else f"(_loaded_at < {lower} and {delayed(lower)})"
+        null_rows = "(_loaded_at is null)" if i == null_batch else "false"
+        predicates.append(f"({stays} or {arrives_late} or {null_rows})")
+    return predicates
+
+
+def assert_accounted(db: Path, source_tables: Sequence[str]) -> None:
+    with duckdb.connect(str(db), read_only=True) as con:
+        for table in source_tables:
+            raw = con.execute(f"select count(*) from raw.{table}").fetchone()[0]
+            row = con.execute(
+                "select raw_rows, staged_rows + rejected_rows + duplicate_rows from main.fct_raw_row_accounting "
+                f"where source_table = '{table}'").fetchone()
+            assert row == (raw, raw), (table, row, raw)
+
+
+def assert_same_marts(expected_db: Path, actual_db: Path, label: str) -> None:
+    problems = []
+    with duckdb.connect(str(expected_db), read_only=True) as expected_con, \
+            duckdb.connect(str(actual_db), read_only=True) as actual_con:
+        for mart in MARTS:
+            expected = read_duckdb(expected_con, f"main.{mart}")
+            actual = read_duckdb(actual_con, f"main.{mart}")
+            diffs = compare_tables(expected, actual, [], label)
+            if diffs:
+                problems.append(f"{mart}: {len(diffs)} difference(s), e.g. {diffs[:3]}")
+    assert not problems, "\n".join(problems)
+
+
+def test_batches_cover_every_row_exactly_once(source: Source) -> None:
+    predicates = batch_predicates(source, [0.3, 0.6, 0.9], 50, 1)
+    with duckdb.connect(str(source.path), read_only=True) as con:
+        for table in source.tables:
+            columns = ", ".join(f'"{r[0]}"' for r in con.execute(f"describe raw.{table}").fetchall())
+            hashed = f"(select *, hash({columns}) % 100 as _row_hash from raw.{table})"
+            total = con.execute(f"select count(*) from raw.{table}").fetchone()[0]
+            per_batch = [con.execute(f"select count(*) from {hashed} where {p}").fetchone()[0] for p in predicates]
+            assert sum(per_batch) == total, (table, per_batch, total)
+    # rows delayed into the next batch exist (the lookback is exercised)
+    with duckdb.connect(str(source.path), read_only=True) as con:
+        columns = ", ".join(f'"{r[0]}"' for r in con.execute("describe raw.llm_requests").fetchall())
+        hashed = f"(select *, hash({columns}) % 100 as _row_hash from raw.llm_requests)"
+        cut = f"(timestamp '{source.first_loaded}' + (timestamp '{source.last_loaded}' - timestamp '{source.first_loaded}') * 0.6)"
+        late = con.execute(f"select count(*) from {hashed} where _loaded_at < {cut} and {predicates[2]}").fetchone()[0]
+    assert late > 0
+
+
+@settings(
+    max_examples=3, deadline=None, derandomize=True, database=None, phases=[Phase.generate],
+    suppress_health_check=list(HealthCheck),
+)
+@given(
+    cuts=st.lists(st.floats(min_value=0.2, max_value=0.97), min_size=1, max_size=3, unique=True),
+    delay_percent=st.integers(min_value=0, max_value=60),
+    null_batch=st.integers(min_value=0, max_value=3),
+    duplicates_after=st.integers(min_value=0, max_value=3),
+)
+def test_incremental_batches_give_the_full_refresh_marts(
+    source: Source, full_build: Path, tmp_path_factory: pytest.TempPathFactory,
+    cuts: list[float], delay_percent: int, null_batch: int, duplicates_after: int,
+) -> None:
+    work = tmp_path_factory.mktemp("incremental_batches")
+    db = work / "incremental.duckdb"
+    write_raw_tables(db, {})
+    predicates = batch_predicates(source, cuts, delay_percent, min(null_batch, len(cuts)))
+    duplicates_at = min(duplicates_after, len(predicates) - 1)
+    for i, predicate in enumerate(predicates):
+        copy_rows(db, source, predicate)
+        result = run_dbt(RUN, db, work / f"batch_{i}")
+        assert not result.failures(), (i, result.failures())
+        assert_accounted(db, source.tables)
+        if i == duplicates_at:
+            # a batch that only holds re-deliveries of rows already loaded
+            with duckdb.connect(str(db)) as con:
+                con.execute(f"attach '{source.path}' as src (read_only)")
+                for table in DUPLICATE_TABLES:
+                    con.execute(f"insert into raw.{table} select * from src.dups.{table}")
+            result = run_dbt(RUN, db, work / f"duplicates_{i}")
+            assert not result.failures(), result.failures()
+            assert_accounted(db, source.tables)
+    assert_same_marts(full_build, db, f"incremental {sorted(cuts)} delay {delay_percent}%")
