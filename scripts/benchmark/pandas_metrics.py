@@ -12,7 +12,10 @@ validation these metrics need, as the package does (README "Data quality"):
   rejected; unknown teams, services, parents rejected; the team of a deployment / incident is its
   own, else the owner of its service at `finished_at` / `detected_at` (half-open ownership
   intervals, an interval cut where the next one of the service starts);
-- flagged fields of LLM requests (negative tokens or cost, first token before the start) are null.
+- a row whose period timestamp is implausible (before var `ai_maturity__min_event_date`, or after
+  its `_loaded_at` plus var `ai_maturity__clock_skew_hours`) is rejected;
+- flagged fields of LLM requests (negative tokens, a negative or non-finite cost, first token
+  before the start) are null.
 Metric definitions: /work/shared/spec/metrics.md §1 and §5 and the README's "Choices where the
 specification left room". Rows: the shared spine (each team from the month of its first event in
 any event table to the last month of all data; a quiet month has zero counts and null rates).
@@ -40,6 +43,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from config import duckdb_settings  # noqa: E402
 
 PROJECT_DIR = Path(__file__).resolve().parents[2]
+DBT_PROJECT_YML = PROJECT_DIR / "dbt_project.yml"
 SOURCES_YML = PROJECT_DIR / "models" / "staging" / "ai_maturity_raw" / "_ai_maturity_raw__sources.yml"
 
 CHANGE_DELIVERY_METRICS = (
@@ -56,6 +60,8 @@ METRICS: dict[str, tuple[str, ...]] = {
     "fct_change_delivery": CHANGE_DELIVERY_METRICS,
     "fct_governance_ethics": LLM_ECONOMICS_METRICS,
 }
+
+NULL_SUFFIX = "__is_null"
 
 # Free-text columns: loaded only for the rows whose dedupe tie-break needs the whole content.
 TEXT_COLUMNS = {"prompt_text", "response_text", "comment_text"}
@@ -80,6 +86,7 @@ class TableContract:
     primary_key: tuple[str, ...]
     required: tuple[str, ...]
     accepted_values: dict[str, tuple[str, ...]]
+    period_column: str | None = None
 
 
 def read_contract(path: Path = SOURCES_YML) -> dict[str, TableContract]:
@@ -99,8 +106,29 @@ def read_contract(path: Path = SOURCES_YML) -> dict[str, TableContract]:
                 for c in table["columns"]
                 if (c.get("meta") or {}).get("accepted_values")
             },
+            period_column=meta.get("period_column"),
         )
     return contract
+
+
+@dataclass(frozen=True)
+class PlausibleTime:
+    """Vars ai_maturity__min_event_date and ai_maturity__clock_skew_hours (dbt_project.yml)."""
+
+    min_event_date: pd.Timestamp
+    clock_skew: pd.Timedelta
+
+
+def read_plausible_time(path: Path = DBT_PROJECT_YML) -> PlausibleTime:
+    variables = (yaml.safe_load(path.read_text()).get("vars") or {}) if path.exists() else {}
+    scoped = {**variables, **(variables.get("ai_maturity") or {})}
+    return PlausibleTime(
+        pd.Timestamp(str(scoped.get("ai_maturity__min_event_date", "2000-01-01"))),
+        pd.Timedelta(hours=int(scoped.get("ai_maturity__clock_skew_hours", 24))),
+    )
+
+
+PLAUSIBLE_TIME = read_plausible_time()
 
 
 # ----------------------------------------------------------------------------------------------
@@ -138,7 +166,13 @@ class RawReader:
             return typed(pd.DataFrame({name: pd.Series([], dtype=object) for name, _ in wanted}), wanted)
         existing = self.columns_of(table)
         select = ", ".join(f'"{name}"' if name in existing else f'null as "{name}"' for name, _ in wanted)
-        frame = self.con.sql(f'select rowid as _rowid, {select} from "{self.schema}"."{table}"').df()
+        # pandas reads both SQL null and NaN of a double as NaN: a required double's null check
+        # needs to know which (NaN is a value, flagged later; null is a missing value)
+        nulls = "".join(
+            f', "{name}" is null as "{name}{NULL_SUFFIX}"' for name, kind in wanted
+            if kind == "double" and name in spec.required and name in existing
+        )
+        frame = self.con.sql(f'select rowid as _rowid, {select}{nulls} from "{self.schema}"."{table}"').df()
         return typed(frame, wanted)
 
     def fetch_rows(self, table: str, rowids: Sequence[int]) -> pd.DataFrame:
@@ -235,11 +269,20 @@ def passes_contract(frame: pd.DataFrame, spec: TableContract) -> pd.Series:
     (enumerations are folded before this check)."""
     ok = pd.Series(True, index=frame.index)
     for name in spec.required:
-        ok &= frame[name].notna()
+        null_flag = f"{name}{NULL_SUFFIX}"
+        ok &= ~frame[null_flag].astype(bool) if null_flag in frame else frame[name].notna()
     for name, values in spec.accepted_values.items():
         if name in frame:
             ok &= frame[name].isna() | frame[name].isin(values)
+    if spec.period_column:
+        ok &= ~implausible(frame[spec.period_column], frame["_loaded_at"])
     return ok.astype(bool)
+
+
+def implausible(ts: pd.Series, loaded_at: pd.Series, plausible: PlausibleTime = PLAUSIBLE_TIME) -> pd.Series:
+    """A period timestamp no event can have: before the earliest plausible date, or after its
+    row's `_loaded_at` plus the clock skew (not checked when `_loaded_at` is null)."""
+    return ((ts < plausible.min_event_date) | (ts > loaded_at + plausible.clock_skew)).fillna(False).astype(bool)
 
 
 def owner_at(events: pd.DataFrame, ts_column: str, ownership: pd.DataFrame) -> pd.Series:
@@ -336,7 +379,7 @@ def stage(reader: RawReader) -> Staged:
     requests = requests.assign(
         first_token_at=requests["first_token_at"].where(requests["first_token_at"] >= requests["started_at"]),
         output_tokens=requests["output_tokens"].where(requests["output_tokens"] >= 0),
-        cost_usd=requests["cost_usd"].where(requests["cost_usd"] >= 0),
+        cost_usd=requests["cost_usd"].where(np.isfinite(requests["cost_usd"]) & (requests["cost_usd"] >= 0)),
     )
 
     evaluations = deduped("llm_evaluations", ["request_id", "team_id"])
@@ -370,11 +413,12 @@ def stage(reader: RawReader) -> Staged:
     ]
     for table, ts_column in SPINE_ONLY_TABLES.items():
         if table in OWNER_RESOLVED_SPINE_TABLES:
-            rows = reader.load(table, ["service_id", ts_column])
+            rows = reader.load(table, ["service_id", ts_column, "_loaded_at"])
             rows["team_id"] = owner_at(rows, ts_column, own)
         else:
-            rows = reader.load(table, ["team_id", ts_column])
-        rows = rows[rows["team_id"].isin(team_ids) & rows[ts_column].notna()]
+            rows = reader.load(table, ["team_id", ts_column, "_loaded_at"])
+        rows = rows[rows["team_id"].isin(team_ids) & rows[ts_column].notna()
+                    & ~implausible(rows[ts_column], rows["_loaded_at"])]
         spine_events.append(rows[["team_id", ts_column]].set_axis(["team_id", "event_at"], axis=1))
 
     return Staged(team_ids, own, changes, deps, links, incidents, requests, evaluations, downvotes, spine_events)
