@@ -74,3 +74,29 @@ def test_every_model_and_column_is_documented(demo_warehouse: DemoWarehouse) -> 
         assert columns, node["name"]
         undocumented += [f"{node['name']}.{c['column_name']}" for c in columns if c["column_name"] not in documented]
     assert undocumented == []
+
+
+def test_every_declared_column_check_runs(demo_warehouse: DemoWarehouse) -> None:
+    """Column constraints (not_null, unique, accepted_values, between) are declared in each column's
+    `config.meta.checks` and run in the model's one `ai_maturity.column_checks` test: a model or
+    seed declaring checks without that test would skip them silently. Every mart has column checks,
+    and outside staging no per-column test of those kinds remains (one test node per model)."""
+    manifest = json.loads((demo_warehouse.work_dir / "target" / "manifest.json").read_text())
+    nodes = manifest["nodes"]
+    tests = [node for node in nodes.values() if node["resource_type"] == "test"]
+    checked = {node["attached_node"] for node in tests if (node.get("test_metadata") or {}).get("name") == "column_checks"}
+    problems: list[str] = []
+    for node in nodes.values():
+        if node["resource_type"] not in {"model", "seed"}:
+            continue
+        declares = any(column.get("meta", {}).get("checks") for column in node["columns"].values())
+        if declares and node["unique_id"] not in checked:
+            problems.append(f"{node['name']}: columns declare checks but the model has no ai_maturity.column_checks test")
+        if node["original_file_path"].startswith("models/marts/") and not declares:
+            problems.append(f"{node['name']}: a mart without column checks")
+    per_column = {"not_null", "unique", "accepted_values", "value_between"}
+    for node in tests:
+        attached = nodes.get(node.get("attached_node") or "", {})
+        if (node.get("test_metadata") or {}).get("name") in per_column and not attached.get("original_file_path", "").startswith("models/staging/"):
+            problems.append(f"{node['name']}: a per-column test; declare it in the column's config.meta.checks")
+    assert problems == []
