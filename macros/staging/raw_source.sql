@@ -149,20 +149,47 @@
 {% endmacro %}
 
 {#-
-  Rank of a row among re-deliveries of its key (1 = kept): greatest _loaded_at first; equal or null
-  _loaded_at are ordered by an md5 of the row's whole content, so every run keeps the same row.
-  A row with a null key part is never a duplicate (it is rejected for the missing key).
+  Two CTEs, `duplicated_keys` and `deduplicated`: every row of `relation` with its rank among the
+  re-deliveries of its key (1 = kept): greatest _loaded_at first; equal or null _loaded_at are
+  ordered by an md5 of the row's whole content, so every run keeps the same row. A row with a null
+  key part is never a duplicate (it is rejected for the missing key). Only keys delivered more than
+  once are ranked (a hash aggregate finds them): the content md5 of every other row is never computed.
 -#}
-{% macro dedupe_rank(table_name) %}
-    {%- if not execute -%}{{ return('1') }}{%- endif -%}
+{% macro deduplicated(table_name, relation) %}
+    {%- if not execute -%}{{ return('deduplicated as (select 1 as dedupe_rank),') }}{%- endif -%}
     {%- set keys = ai_maturity.raw_key_columns(table_name) -%}
-    {%- set content = ai_maturity.raw_table_node(table_name).columns.keys() | list -%}
-    case when {{ keys | join(' is null or ') }} is null then 1 else
+    {%- set content = [] -%}
+    {%- for column in ai_maturity.raw_table_node(table_name).columns.keys() -%}
+        {%- do content.append(relation ~ '.' ~ column) -%}
+    {%- endfor -%}
+    {%- set on_key -%}
+        {%- for key in keys %}{{ relation }}.{{ key }} = duplicated_keys.{{ key }}{{ ' and ' if not loop.last }}{% endfor -%}
+    {%- endset -%}
+duplicated_keys as (
+    select {{ keys | join(', ') }}
+    from {{ relation }}
+    where {{ keys | join(' is not null and ') }} is not null
+    group by {{ keys | join(', ') }}
+    having count(*) > 1
+),
+
+deduplicated as (
+    select
+        {{ relation }}.*,
+        1 as dedupe_rank
+    from {{ relation }}
+    left join duplicated_keys on {{ on_key }}
+    where duplicated_keys.{{ keys[0] }} is null
+    union all
+    select
+        {{ relation }}.*,
         row_number() over (
-            partition by {{ keys | join(', ') }}
-            order by _loaded_at desc nulls last, {{ ai_maturity.surrogate_key(content) }} desc
-        )
-    end
+            partition by {{ relation }}.{{ keys | join(', ' ~ relation ~ '.') }}
+            order by {{ relation }}._loaded_at desc nulls last, {{ ai_maturity.surrogate_key(content) }} desc
+        ) as dedupe_rank
+    from {{ relation }}
+    inner join duplicated_keys on {{ on_key }}
+),
 {%- endmacro %}
 
 {#- The row key as one string for the data-quality model; person-keyed tables show a salted hash. -#}

@@ -6,12 +6,13 @@ known_services as (
     select distinct service_id from {{ ref('stg_ai_maturity_raw__service_ownership') }}
 ),
 
+{{ ai_maturity.deduplicated('changes', 'raw_rows') }}
+
 ranked as (
     select
         *,
-        {{ ai_maturity.dedupe_rank('changes') }} as dedupe_rank,
         {{ ai_maturity.dq_row_key('changes') }} as dq_row_key
-    from raw_rows
+    from deduplicated
 ),
 
 normalized as (

@@ -10,12 +10,13 @@ changes as (
     select change_id from {{ ref('stg_ai_maturity_raw__changes') }}
 ),
 
+{{ ai_maturity.deduplicated('deployment_changes', 'raw_rows') }}
+
 ranked as (
     select
         *,
-        {{ ai_maturity.dedupe_rank('deployment_changes') }} as dedupe_rank,
         {{ ai_maturity.dq_row_key('deployment_changes') }} as dq_row_key
-    from raw_rows
+    from deduplicated
 ),
 
 normalized as (

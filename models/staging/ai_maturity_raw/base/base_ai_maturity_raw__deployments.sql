@@ -14,12 +14,13 @@ known_services as (
     select distinct service_id from ownership
 ),
 
+{{ ai_maturity.deduplicated('deployments', 'raw_rows') }}
+
 ranked as (
     select
         *,
-        {{ ai_maturity.dedupe_rank('deployments') }} as dedupe_rank,
         {{ ai_maturity.dq_row_key('deployments') }} as dq_row_key
-    from raw_rows
+    from deduplicated
 ),
 
 normalized as (

@@ -6,12 +6,13 @@ teams as (
     select team_id from {{ ref('stg_ai_maturity_raw__teams') }}
 ),
 
+{{ ai_maturity.deduplicated('drift_checks', 'raw_rows') }}
+
 ranked as (
     select
         *,
-        {{ ai_maturity.dedupe_rank('drift_checks') }} as dedupe_rank,
         {{ ai_maturity.dq_row_key('drift_checks') }} as dq_row_key
-    from raw_rows
+    from deduplicated
 ),
 
 normalized as (

@@ -6,12 +6,13 @@ teams as (
     select team_id from {{ ref('stg_ai_maturity_raw__teams') }}
 ),
 
+{{ ai_maturity.deduplicated('explainability_requests', 'raw_rows') }}
+
 ranked as (
     select
         *,
-        {{ ai_maturity.dedupe_rank('explainability_requests') }} as dedupe_rank,
         {{ ai_maturity.dq_row_key('explainability_requests') }} as dq_row_key
-    from raw_rows
+    from deduplicated
 ),
 
 normalized as (

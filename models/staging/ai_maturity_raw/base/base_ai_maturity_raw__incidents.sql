@@ -14,12 +14,13 @@ known_services as (
     select distinct service_id from ownership
 ),
 
+{{ ai_maturity.deduplicated('incidents', 'raw_rows') }}
+
 ranked as (
     select
         *,
-        {{ ai_maturity.dedupe_rank('incidents') }} as dedupe_rank,
         {{ ai_maturity.dq_row_key('incidents') }} as dq_row_key
-    from raw_rows
+    from deduplicated
 ),
 
 normalized as (

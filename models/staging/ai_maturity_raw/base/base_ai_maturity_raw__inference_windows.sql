@@ -32,12 +32,7 @@ keyed as (
     from raw_rows
 ),
 
-ranked as (
-    select
-        *,
-        {{ ai_maturity.dedupe_rank('inference_windows') }} as dedupe_rank
-    from keyed
-),
+{{ ai_maturity.deduplicated('inference_windows', 'keyed') }}
 
 normalized as (
     select
@@ -53,7 +48,7 @@ normalized as (
         latency_p99_ms,
         _loaded_at,
         dedupe_rank
-    from ranked
+    from deduplicated
 ),
 
 team_resolved as (
@@ -93,6 +88,7 @@ final as (
             ('request_count < 0 or error_count < 0', 'negative_count'),
             ('error_count > request_count', 'errors_exceed_requests'),
             ('window_end <= window_start', 'empty_window'),
+            ('not ' ~ ai_maturity.is_finite('latency_p95_ms') ~ ' or latency_p95_ms < 0', 'latency_out_of_range'),
         ])) }} as rejection_reason,
         {{ ai_maturity.all_failed(ai_maturity.flag_checks('inference_windows', [])) }} as flag_reasons
     from team_resolved

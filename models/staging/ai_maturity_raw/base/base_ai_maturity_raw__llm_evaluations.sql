@@ -10,12 +10,13 @@ requests as (
     select request_id from {{ ref('stg_ai_maturity_raw__llm_requests') }}
 ),
 
+{{ ai_maturity.deduplicated('llm_evaluations', 'raw_rows') }}
+
 ranked as (
     select
         *,
-        {{ ai_maturity.dedupe_rank('llm_evaluations') }} as dedupe_rank,
         {{ ai_maturity.dq_row_key('llm_evaluations') }} as dq_row_key
-    from raw_rows
+    from deduplicated
 ),
 
 normalized as (

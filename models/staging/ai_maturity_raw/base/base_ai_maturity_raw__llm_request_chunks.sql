@@ -17,12 +17,13 @@ keyed as (
     from raw_rows
 ),
 
+{{ ai_maturity.deduplicated('llm_request_chunks', 'keyed') }}
+
 ranked as (
     select
         *,
-        {{ ai_maturity.dedupe_rank('llm_request_chunks') }} as dedupe_rank,
         {{ ai_maturity.dq_row_key('llm_request_chunks') }} as dq_row_key
-    from keyed
+    from deduplicated
 ),
 
 request_checked as (

@@ -10,12 +10,13 @@ known_services as (
     select distinct service_id from {{ ref('stg_ai_maturity_raw__service_ownership') }}
 ),
 
+{{ ai_maturity.deduplicated('llm_requests', 'raw_rows') }}
+
 ranked as (
     select
         *,
-        {{ ai_maturity.dedupe_rank('llm_requests') }} as dedupe_rank,
         {{ ai_maturity.dq_row_key('llm_requests') }} as dq_row_key
-    from raw_rows
+    from deduplicated
 ),
 
 -- prompt_text and response_text are not carried past this point

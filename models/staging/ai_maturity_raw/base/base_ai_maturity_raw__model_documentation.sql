@@ -6,12 +6,13 @@ teams as (
     select team_id from {{ ref('stg_ai_maturity_raw__teams') }}
 ),
 
+{{ ai_maturity.deduplicated('model_documentation', 'raw_rows') }}
+
 ranked as (
     select
         *,
-        {{ ai_maturity.dedupe_rank('model_documentation') }} as dedupe_rank,
         {{ ai_maturity.dq_row_key('model_documentation') }} as dq_row_key
-    from raw_rows
+    from deduplicated
 ),
 
 normalized as (

@@ -6,12 +6,13 @@ teams as (
     select team_id from {{ ref('stg_ai_maturity_raw__teams') }}
 ),
 
+{{ ai_maturity.deduplicated('product_events', 'raw_rows') }}
+
 ranked as (
     select
         *,
-        {{ ai_maturity.dedupe_rank('product_events') }} as dedupe_rank,
         {{ ai_maturity.dq_row_key('product_events') }} as dq_row_key
-    from raw_rows
+    from deduplicated
 ),
 
 normalized as (

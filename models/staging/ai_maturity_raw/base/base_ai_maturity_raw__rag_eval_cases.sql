@@ -2,12 +2,13 @@ with raw_rows as (
     {{ ai_maturity.raw_batch('rag_eval_cases') }}
 ),
 
+{{ ai_maturity.deduplicated('rag_eval_cases', 'raw_rows') }}
+
 ranked as (
     select
         *,
-        {{ ai_maturity.dedupe_rank('rag_eval_cases') }} as dedupe_rank,
         {{ ai_maturity.dq_row_key('rag_eval_cases') }} as dq_row_key
-    from raw_rows
+    from deduplicated
 ),
 
 final as (

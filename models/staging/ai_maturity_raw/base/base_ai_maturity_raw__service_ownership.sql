@@ -6,19 +6,14 @@ teams as (
     select team_id from {{ ref('stg_ai_maturity_raw__teams') }}
 ),
 
-ranked as (
-    select
-        *,
-        {{ ai_maturity.dedupe_rank('service_ownership') }} as dedupe_rank
-    from raw_rows
-),
+{{ ai_maturity.deduplicated('service_ownership', 'raw_rows') }}
 
 team_checked as (
     select
-        ranked.*,
+        deduplicated.*,
         teams.team_id is not null as is_known_team
-    from ranked
-    left join teams on ranked.team_id = teams.team_id
+    from deduplicated
+    left join teams on deduplicated.team_id = teams.team_id
 ),
 
 checked as (

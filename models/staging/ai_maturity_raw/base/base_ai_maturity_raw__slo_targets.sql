@@ -17,12 +17,13 @@ keyed as (
     from raw_rows
 ),
 
+{{ ai_maturity.deduplicated('slo_targets', 'keyed') }}
+
 ranked as (
     select
         *,
-        {{ ai_maturity.dedupe_rank('slo_targets') }} as dedupe_rank,
         {{ ai_maturity.dq_row_key('slo_targets') }} as dq_row_key
-    from keyed
+    from deduplicated
 ),
 
 service_checked as (

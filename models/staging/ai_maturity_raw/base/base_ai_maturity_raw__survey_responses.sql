@@ -6,12 +6,13 @@ teams as (
     select team_id from {{ ref('stg_ai_maturity_raw__teams') }}
 ),
 
+{{ ai_maturity.deduplicated('survey_responses', 'raw_rows') }}
+
 ranked as (
     select
         *,
-        {{ ai_maturity.dedupe_rank('survey_responses') }} as dedupe_rank,
         {{ ai_maturity.dq_row_key('survey_responses', hashed=true) }} as dq_row_key
-    from raw_rows
+    from deduplicated
 ),
 
 -- comment_text is not carried past this point

@@ -2,12 +2,7 @@ with raw_rows as (
     {{ ai_maturity.raw_batch('teams') }}
 ),
 
-ranked as (
-    select
-        *,
-        {{ ai_maturity.dedupe_rank('teams') }} as dedupe_rank
-    from raw_rows
-),
+{{ ai_maturity.deduplicated('teams', 'raw_rows') }}
 
 final as (
     select
@@ -21,7 +16,7 @@ final as (
         {{ ai_maturity.dq_row_key('teams') }} as dq_row_key,
         {{ ai_maturity.first_failed(ai_maturity.required_checks('teams')) }} as rejection_reason,
         cast(null as {{ dbt.type_string() }}) as flag_reasons
-    from ranked
+    from deduplicated
 )
 
 select * from final

@@ -6,12 +6,13 @@ teams as (
     select team_id from {{ ref('stg_ai_maturity_raw__teams') }}
 ),
 
+{{ ai_maturity.deduplicated('training_runs', 'raw_rows') }}
+
 ranked as (
     select
         *,
-        {{ ai_maturity.dedupe_rank('training_runs') }} as dedupe_rank,
         {{ ai_maturity.dq_row_key('training_runs') }} as dq_row_key
-    from raw_rows
+    from deduplicated
 ),
 
 normalized as (
