@@ -80,6 +80,21 @@ def ensure_raw(scale: str, out: Path, regenerate: bool) -> tuple[Path, dict[str,
     return raw, step_record(measurement, "generated now (cached for the next run)")
 
 
+def pandas_step(steps: dict[str, dict[str, Any]], name: str, work: Path, pickle: Path, env: dict[str, str],
+                log: Path) -> tuple[Measurement, dict[str, Any] | None]:
+    """Time the pandas implementation on the work file, then compare it with the marts there."""
+    measurement = measure([PYTHON, str(HERE / "pandas_metrics.py"), "--duckdb", str(work), "--out", str(pickle)],
+                          env, log, PROJECT_DIR)
+    steps[name] = step_record(measurement, "change delivery + LLM economics")
+    if not measurement.ok:
+        return measurement, None
+    try:
+        return measurement, asdict(compare_files(str(work), str(pickle)))
+    except duckdb.Error as error:  # a mart was not built (dbt failed before it)
+        steps[name]["note"] += f"; not compared: {str(error).splitlines()[0]}"
+        return measurement, None
+
+
 def run(scale: str, out: Path, regenerate: bool = False) -> dict[str, Any]:
     out.mkdir(parents=True, exist_ok=True)
     settings = duckdb_settings()
@@ -110,16 +125,8 @@ def run(scale: str, out: Path, regenerate: bool = False) -> dict[str, Any]:
     steps["dbt build --full-refresh"] = step_record(full)
     dbt_full = dbt_timings(target_full)
 
-    pandas_out = out / f"pandas_scale_{scale}.pkl"
-    pandas = measure([PYTHON, str(HERE / "pandas_metrics.py"), "--duckdb", str(work), "--out", str(pandas_out)],
-                     env, logs / "pandas.log", PROJECT_DIR)
-    steps["pandas metrics (vectorized)"] = step_record(pandas, "change delivery + LLM economics")
-    comparison = None
-    if pandas.ok:
-        try:
-            comparison = asdict(compare_files(str(work), str(pandas_out)))
-        except duckdb.Error as error:  # a mart was not built (dbt failed before it)
-            steps["pandas metrics (vectorized)"]["note"] += f"; not compared: {str(error).splitlines()[0]}"
+    pandas, comparison = pandas_step(steps, "pandas metrics (vectorized)", work, out / f"pandas_scale_{scale}.pkl",
+                                     env, logs / "pandas.log")
 
     append = append_day_command(scale, work)
     if append is None:
@@ -135,6 +142,10 @@ def run(scale: str, out: Path, regenerate: bool = False) -> dict[str, Any]:
     steps["dbt build (incremental)"] = step_record(
         incremental, "after the appended day" if append else "no new data (nothing appended)")
     dbt_incremental = dbt_timings(target_incr)
+    # the incremental marts must equal what pandas computes from the raw tables with the new day
+    _, comparison_incremental = pandas_step(
+        steps, "pandas metrics (after the new day)", work, out / f"pandas_incremental_scale_{scale}.pkl", env,
+        logs / "pandas_incremental.log")
 
     results_path = out / f"results_scale_{scale}.json"
     result: dict[str, Any] = {
@@ -153,6 +164,7 @@ def run(scale: str, out: Path, regenerate: bool = False) -> dict[str, Any]:
         "dbt_full": dbt_full,
         "dbt_incremental": dbt_incremental,
         "comparison": comparison,
+        "comparison_incremental": comparison_incremental,
         "results_path": str(results_path),
     }
     results_path.write_text(json.dumps(result, indent=2, default=str))
@@ -170,8 +182,10 @@ def main(argv: list[str] | None = None) -> int:
     result = run(args.scale, out, args.regenerate)
     print(render(result))
     failed = [name for name, step in result["steps"].items() if step.get("returncode") not in (0, None)]
-    comparison = result["comparison"] or {}
-    agrees = comparison.get("cells_compared", 0) > 0 and comparison.get("cells_mismatched") == 0
+    agrees = all(
+        (comparison or {}).get("cells_compared", 0) > 0 and (comparison or {}).get("cells_mismatched") == 0
+        for comparison in (result["comparison"], result["comparison_incremental"])
+    )
     if failed:
         print(f"FAILED steps: {', '.join(failed)}", file=sys.stderr)
     if not agrees:

@@ -260,8 +260,12 @@ def dedupe(frame: pd.DataFrame, spec: TableContract, fetch: Callable[[Sequence[i
 
 
 def fold(column: pd.Series) -> pd.Series:
-    """Enumeration value trimmed (spaces) and lower-cased, as `lower(trim(x))`."""
-    return column.str.strip(" ").str.lower()
+    """Enumeration value trimmed (spaces) and lower-cased, as `lower(trim(x))` (folded once per
+    distinct value: an enumeration has few)."""
+    codes, uniques = pd.factorize(column)
+    folded = pd.Series(uniques, dtype="string").str.strip(" ").str.lower().to_numpy()
+    values = np.where(codes >= 0, folded[np.maximum(codes, 0)] if len(folded) else None, None)
+    return pd.Series(values, index=column.index, dtype="string")
 
 
 def passes_contract(frame: pd.DataFrame, spec: TableContract) -> pd.Series:

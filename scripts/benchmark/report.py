@@ -140,11 +140,13 @@ def render(result: dict[str, Any]) -> str:
     ]
     for node in dbt.get("slowest_nodes", []):
         lines.append(f"  {node['seconds']:8.2f} s  {node['node']}")
-    comparison = result.get("comparison") or {}
-    lines.append(f"pandas vs marts: {comparison.get('cells_compared', 0)} team × month × metric cells compared, "
-                 f"{comparison.get('cells_mismatched', '–')} mismatched (relative tolerance 1e-9, nulls equal)")
-    for example in comparison.get("examples", [])[:5]:
-        lines.append(f"  {example}")
+    for key, label in (("comparison", "full build"), ("comparison_incremental", "incremental build")):
+        comparison = result.get(key) or {}
+        lines.append(f"pandas vs marts ({label}): {comparison.get('cells_compared', 0)} team × month × metric "
+                     f"cells compared, {comparison.get('cells_mismatched', '–')} mismatched "
+                     f"(relative tolerance 1e-9, nulls equal)")
+        for example in comparison.get("examples", [])[:5]:
+            lines.append(f"  {example}")
     m = result["machine"]
     lines.append(f"machine: {m['cores']} cores, {m['ram_gib']} GiB RAM, {m['cpu_model']}; DuckDB threads "
                  f"{result['duckdb']['threads']}, memory_limit {result['duckdb']['memory_limit']}")
