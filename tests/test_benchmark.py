@@ -259,7 +259,13 @@ def test_dedupe_tie_break_is_the_packages_md5(tmp_path: Path) -> None:
         deployment_row("dx", "svc_b", "2025-01-10 10:00:00.250000", status="success"),
         deployment_row("dx", "svc_b", "2025-01-10 10:00:00.250000", status="failed", is_unplanned=True),
     ]
-    raw = {**RAW, "deployments": [*RAW["deployments"], *tie]}
+    # doubles in the content: a NaN (the text 'nan'), a null, a negative zero, a large number
+    request_tie = [
+        request_row("qx", "2025-01-11 10:00:00.000001", cost_usd=float("nan"), output_tokens=5),
+        request_row("qx", "2025-01-11 10:00:00.000001", cost_usd=-0.0, output_tokens=5),
+        request_row("qx", "2025-01-11 10:00:00.000001", cost_usd=1.2345678901234568e17, output_tokens=5),
+    ]
+    raw = {**RAW, "deployments": [*RAW["deployments"], *tie], "llm_requests": [*RAW["llm_requests"], *request_tie]}
     db_path = tmp_path / "raw_rows.duckdb"
     write_raw_tables(db_path, raw)
     contract = pandas_metrics.read_contract()["deployments"]
@@ -272,6 +278,13 @@ def test_dedupe_tie_break_is_the_packages_md5(tmp_path: Path) -> None:
         full = reader.fetch_rows("deployments", [rowid for rowid, _, _ in rows]).set_index("_rowid")
         assert pandas_metrics.content_md5(full, contract.columns).to_dict() == {r: md5 for r, md5, _ in rows}
         winner_rowid, _, winner_status = max(rows, key=lambda item: item[1])
+        request_contract = pandas_metrics.read_contract()["llm_requests"]
+        request_content = " || '|' || ".join(
+            f"coalesce(cast(\"{name}\" as varchar), '<null>')" for name, _ in request_contract.columns)
+        request_rows = con.execute(
+            f"select rowid, md5({request_content}) from raw.llm_requests where request_id = 'qx'").fetchall()
+        full_requests = reader.fetch_rows("llm_requests", [r for r, _ in request_rows]).set_index("_rowid")
+        assert pandas_metrics.content_md5(full_requests, request_contract.columns).to_dict() == dict(request_rows)
         kept = pandas_metrics.dedupe(reader.load("deployments"), contract,
                                      lambda ids: reader.fetch_rows("deployments", ids))
         assert kept.loc[kept["deployment_id"] == "dx", "_rowid"].tolist() == [winner_rowid]

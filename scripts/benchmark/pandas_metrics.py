@@ -180,9 +180,11 @@ class RawReader:
         spec = self.contract[table]
         existing = self.columns_of(table)
         select = ", ".join(f'"{n}"' if n in existing else f'null as "{n}"' for n, _ in spec.columns)
+        nulls = "".join(f', "{n}" is null as "{n}{NULL_SUFFIX}"' for n, k in spec.columns
+                        if k == "double" and n in existing)
         ids = ", ".join(str(int(i)) for i in rowids)
         frame = self.con.sql(
-            f'select rowid as _rowid, {select} from "{self.schema}"."{table}" where rowid in ({ids})'
+            f'select rowid as _rowid, {select}{nulls} from "{self.schema}"."{table}" where rowid in ({ids})'
         ).df()
         return typed(frame, list(spec.columns))
 
@@ -233,7 +235,15 @@ def varchar(value: Any, kind: str) -> str:
 
 def content_md5(frame: pd.DataFrame, columns: Sequence[tuple[str, str]]) -> pd.Series:
     """md5 of each row's whole content, as the package's surrogate_key over every contract column."""
-    texts = ["|".join(varchar(row[name], kind) for name, kind in columns) for _, row in frame.iterrows()]
+    def cell(row: pd.Series, name: str, kind: str) -> str:
+        value = row[name]
+        # a double NaN (not a SQL null) is the text 'nan'; pandas reads both as NaN
+        null_flag = f"{name}{NULL_SUFFIX}"
+        if kind == "double" and null_flag in row.index and not row[null_flag] and pd.isna(value):
+            return "nan"
+        return varchar(value, kind)
+
+    texts = ["|".join(cell(row, name, kind) for name, kind in columns) for _, row in frame.iterrows()]
     return pd.Series([hashlib.md5(text.encode()).hexdigest() for text in texts], index=frame.index, dtype="string")
 
 
