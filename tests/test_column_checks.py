@@ -4,14 +4,18 @@ unknown enum value, a value out of range, NaN, infinity), clean data passes, and
 name the column and the check.
 
 The fixture is a throw-away dbt project named `ai_maturity` (so the package's macros resolve under
-their namespace) whose macro path is this package's macros, with three small DuckDB models."""
+their namespace) whose macro path is this package's macros, with three small models in portable
+SQL. It runs on DuckDB; on PostgreSQL too when AI_MATURITY_PG_HOST is set, and on a local Spark
+session under the `spark` marker (`-m spark`)."""
 
 from __future__ import annotations
 
 import json
+import math
 import os
 import subprocess
 import sys
+import textwrap
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -22,7 +26,6 @@ import pytest
 from conftest import PROJECT_DIR
 from harness import query
 
-# One row per (column, check) the bad model must fail: failing rows and a sample offending value.
 CHECKS_YML = """
       - name: id
         description: Key.
@@ -47,18 +50,23 @@ CHECKS_YML = """
         config: {meta: {checks: [{between: [-1, 1]}]}}
 """
 
-# id, kind, level, rate, nan_score, inf_hours, neg_inf_delta
-CLEAN_ROWS = [
-    "(1, 'x', 1, 0.0, 0.0, 0.0, -1.0)",
-    "(2, 'y''', 2, 1.0, 3.5, 1e300, 1.0)",
-    "(3, null, null, null, null, null, null)",
+NAN, INF = float("nan"), float("inf")
+COLUMNS = [
+    ("id", "bigint"), ("kind", "string"), ("level", "bigint"), ("rate", "double"),
+    ("nan_score", "double"), ("inf_hours", "double"), ("neg_inf_delta", "double"),
+]
+CLEAN_ROWS: list[tuple[Any, ...]] = [
+    (1, "x", 1, 0.0, 0.0, 0.0, -1.0),
+    (2, "y'", 2, 1.0, 3.5, 1e300, 1.0),
+    (3, None, None, None, None, None, None),  # nulls pass every check but not_null
 ]
 BAD_ROWS = [
     *CLEAN_ROWS,
-    "(null, 'x', 1, 0.5, 1.0, 1.0, 0.0)",  # null key
-    "(2, 'x', 1, 0.5, 1.0, 1.0, 0.0)",  # duplicate key 2
-    "(4, 'z', 3, 1.5, cast('nan' as double), cast('inf' as double), cast('-inf' as double))",  # unknown enum values, out of range, NaN, +inf, -inf
+    (None, "x", 1, 0.5, 1.0, 1.0, 0.0),  # null key
+    (2, "x", 1, 0.5, 1.0, 1.0, 0.0),  # duplicate key 2
+    (4, "z", 3, 1.5, NAN, INF, -INF),  # unknown enum values, out of range, NaN, +inf, -inf
 ]
+# One row per (column, check) the bad model must fail: failing rows and a sample offending value.
 EXPECTED_FAILURES = {
     ("id", "not_null"): (1, None),
     ("id", "unique"): (2, "2"),
@@ -69,28 +77,61 @@ EXPECTED_FAILURES = {
     ("inf_hours", "between 0 and inf"): (1, "inf"),
     ("neg_inf_delta", "between -1 and 1"): (1, "-inf"),
 }
+TYPES = {"bigint": "{{ dbt.type_bigint() }}", "string": "{{ dbt.type_string() }}", "double": "{{ ai_maturity.type_double() }}"}
+# The fixture's profile outputs: DuckDB always; PostgreSQL when AI_MATURITY_PG_HOST is set; Spark (marker).
+OUTPUTS = {
+    "duckdb": "type: duckdb\npath: {root}/fixture.duckdb\nschema: main\nthreads: 1",
+    "postgres": (
+        "type: postgres\nhost: \"{{{{ env_var('AI_MATURITY_PG_HOST') }}}}\"\n"
+        "port: \"{{{{ env_var('AI_MATURITY_PG_PORT', '5432') | as_number }}}}\"\n"
+        "user: \"{{{{ env_var('AI_MATURITY_PG_USER', 'postgres') }}}}\"\n"
+        "password: \"{{{{ env_var('AI_MATURITY_PG_PASSWORD', '') }}}}\"\n"
+        "dbname: \"{{{{ env_var('AI_MATURITY_PG_DBNAME', 'ai_maturity') }}}}\"\nschema: column_checks_fixture\nthreads: 1"
+    ),
+    "spark": (
+        "type: spark\nmethod: session\nhost: localhost\nschema: column_checks_fixture\nthreads: 1\n"
+        "server_side_parameters:\n  spark.master: local[1]\n  spark.sql.session.timeZone: UTC\n"
+        "  spark.ui.enabled: 'false'\n  spark.driver.host: 127.0.0.1\n  spark.driver.bindAddress: 127.0.0.1\n"
+        "  spark.sql.shuffle.partitions: '1'\n  spark.sql.warehouse.dir: {root}/spark/warehouse\n"
+        "  spark.sql.catalogImplementation: hive\n"
+        "  spark.hadoop.javax.jdo.option.ConnectionURL: 'jdbc:derby:;databaseName={root}/spark/metastore_db;create=true'\n"
+        "  spark.hadoop.datanucleus.schema.autoCreateAll: 'true'\n  spark.hadoop.hive.metastore.schema.verification: 'false'"
+    ),
+}
 
 
 @dataclass(frozen=True)
 class FixtureBuild:
+    target: str
+    root: Path
     returncode: int
     output: str
     results: dict[str, dict[str, Any]]  # test results by the name of the model they test
-    db_path: Path
 
 
-def model_sql(rows: list[str]) -> str:
-    columns = "id, kind, level, rate, nan_score, inf_hours, neg_inf_delta"
-    casts = (
-        "cast(id as bigint) as id, cast(kind as varchar) as kind, cast(level as bigint) as level, "
-        "cast(rate as double) as rate, cast(nan_score as double) as nan_score, "
-        "cast(inf_hours as double) as inf_hours, cast(neg_inf_delta as double) as neg_inf_delta"
-    )
-    values = ",\n    ".join(rows)
-    return f"select {casts}\nfrom (values\n    {values}\n) as t ({columns})\n"
+def literal(value: Any, kind: str) -> str:
+    """A portable SQL literal of a fixture value, cast to its column type."""
+    if value is None:
+        text = "null"
+    elif isinstance(value, float) and (math.isnan(value) or math.isinf(value)):
+        text = "'NaN'" if math.isnan(value) else ("'Infinity'" if value > 0 else "'-Infinity'")
+    elif isinstance(value, str):
+        text = "'" + value.replace("'", "''") + "'"
+    else:
+        text = repr(value)
+    return f"cast({text} as {TYPES[kind]})"
 
 
-def write_fixture_project(root: Path) -> None:
+def model_sql(rows: list[tuple[Any, ...]]) -> str:
+    """The rows as a union of selects (standard SQL on DuckDB, PostgreSQL and Spark)."""
+    selects = [
+        "select " + ", ".join(f"{literal(value, kind)} as {name}" for value, (name, kind) in zip(row, COLUMNS, strict=True))
+        for row in rows
+    ]
+    return "\nunion all\n".join(selects) + "\n"
+
+
+def write_fixture_project(root: Path, target: str) -> None:
     (root / "models").mkdir(parents=True)
     (root / "macros").symlink_to(PROJECT_DIR / "macros", target_is_directory=True)
     (root / "dbt_project.yml").write_text(
@@ -98,10 +139,8 @@ def write_fixture_project(root: Path) -> None:
         "model-paths: [models]\nmacro-paths: [macros]\n"
         "models:\n  ai_maturity:\n    +materialized: table\n"
     )
-    (root / "profiles.yml").write_text(
-        "column_checks_fixture:\n  target: duckdb\n  outputs:\n    duckdb:\n"
-        f"      type: duckdb\n      path: {root / 'fixture.duckdb'}\n      schema: main\n      threads: 1\n"
-    )
+    output = textwrap.indent(OUTPUTS[target].format(root=root), " " * 6)
+    (root / "profiles.yml").write_text(f"column_checks_fixture:\n  target: {target}\n  outputs:\n    {target}:\n{output}\n")
     (root / "models" / "checked_clean.sql").write_text(model_sql(CLEAN_ROWS))
     (root / "models" / "checked_bad.sql").write_text(model_sql(BAD_ROWS))
     (root / "models" / "checked_typo.sql").write_text("select 1 as id\n")
@@ -117,24 +156,56 @@ def write_fixture_project(root: Path) -> None:
     (root / "models" / "_models.yml").write_text(f"version: 2\n\nmodels:\n{models}")
 
 
-@pytest.fixture(scope="module")
-def fixture_build(tmp_path_factory: pytest.TempPathFactory) -> Iterator[FixtureBuild]:
-    root = tmp_path_factory.mktemp("column_checks")
-    write_fixture_project(root)
+def dbt(root: Path, *args: str) -> subprocess.CompletedProcess[str]:
     cli = [
-        str(Path(sys.executable).parent / "dbt"), "build", "--store-failures",
+        str(Path(sys.executable).parent / "dbt"), *args,
         "--project-dir", str(root), "--profiles-dir", str(root),
         "--target-path", str(root / "target"), "--log-path", str(root / "logs"),
     ]
     env = {**os.environ, "DBT_SEND_ANONYMOUS_USAGE_STATS": "false"}
-    completed = subprocess.run(cli, env=env, capture_output=True, text=True, check=False)
+    return subprocess.run(cli, env=env, capture_output=True, text=True, check=False, cwd=root)
+
+
+@pytest.fixture(
+    scope="module",
+    params=[
+        "duckdb",
+        pytest.param("postgres", marks=pytest.mark.skipif(not os.environ.get("AI_MATURITY_PG_HOST"), reason="AI_MATURITY_PG_HOST not set")),
+        pytest.param("spark", marks=pytest.mark.spark),
+    ],
+)
+def fixture_build(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[FixtureBuild]:
+    target: str = request.param
+    root = tmp_path_factory.mktemp(f"column_checks_{target}")
+    write_fixture_project(root, target)
+    completed = dbt(root, "build", "--store-failures")
     run_results = json.loads((root / "target" / "run_results.json").read_text())
     results = {
         result["unique_id"].split(".")[2].removeprefix("ai_maturity_column_checks_").rstrip("_"): result
         for result in run_results["results"]
         if result["unique_id"].startswith("test.")
     }
-    yield FixtureBuild(completed.returncode, completed.stdout + completed.stderr, results, root / "fixture.duckdb")
+    yield FixtureBuild(target, root, completed.returncode, completed.stdout + completed.stderr, results)
+
+
+def stored_failures(build: FixtureBuild, relation: str) -> list[dict[str, Any]]:
+    """Rows of a test's stored failures (read with `dbt show` on engines other than DuckDB)."""
+    if build.target == "duckdb":
+        return query(build.root / "fixture.duckdb", f"select * from {relation}")
+    shown = dbt(build.root, "show", "--inline", f"select * from {relation}", "--limit", "100", "--output", "json", "--log-format", "json")
+    for line in shown.stdout.splitlines():
+        data = json.loads(line).get("data", {})
+        if "preview" in data:
+            return list(json.loads(data["preview"]))
+    raise AssertionError(shown.stdout[-3000:] + shown.stderr[-2000:])
+
+
+def normalised(sample: Any) -> str | None:
+    """A sample value as the same text on every engine (NaN, Infinity, inf …)."""
+    if sample is None:
+        return None
+    text = str(sample).lower()
+    return {"infinity": "inf", "-infinity": "-inf"}.get(text, text)
 
 
 def test_clean_data_passes(fixture_build: FixtureBuild) -> None:
@@ -145,12 +216,9 @@ def test_each_violation_is_caught_and_named(fixture_build: FixtureBuild) -> None
     result = fixture_build.results["checked_bad"]
     assert result["status"] == "fail", fixture_build.output[-3000:]
     assert result["failures"] == len(EXPECTED_FAILURES)
-    rows = query(fixture_build.db_path, f"select * from {result['relation_name']}")
+    rows = stored_failures(fixture_build, result["relation_name"])
     failures = {
-        (row["column_name"], row["check_name"]): (
-            row["failing_rows"],
-            None if row["sample_value"] is None else row["sample_value"].lower(),
-        )
+        (row["column_name"], row["check_name"]): (int(row["failing_rows"]), normalised(row["sample_value"]))
         for row in rows
     }
     assert failures == EXPECTED_FAILURES
