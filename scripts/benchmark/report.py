@@ -119,7 +119,10 @@ def fmt(value: Any, digits: int = 2) -> str:
 
 def render(result: dict[str, Any]) -> str:
     """The printed report."""
-    lines = [f"ai_maturity benchmark — scale {result['scale']} ({' '.join(result['generator_args'])})", ""]
+    lines = [f"ai_maturity benchmark — scale {result['scale']} ({' '.join(result['generator_args'])})"]
+    if result.get("dbt_exclude"):
+        lines.append(f"dbt builds exclude: {result['dbt_exclude']}")
+    lines.append("")
     lines.append(f"{'step':<34} {'wall s':>9} {'peak RSS GiB':>13}  note")
     for name, step in result["steps"].items():
         lines.append(f"{name:<34} {fmt(step.get('wall_s')):>9} {fmt(step.get('peak_rss_gib'), 3):>13}  "
