@@ -689,13 +689,11 @@ def _sql_llm_request_chunks() -> str:
                 start_us + 2 * 1500000 as req_us
             from a
         )
-        select request_id, chunk_id, 'retrieved' as kind, k + 1 as rank,
+        -- one pass (a CTE read twice would be materialized): every chunk retrieved, a few also cited
+        select request_id, chunk_id, kind, k + 1 as rank,
             nightly(req_us + 20000000, u(row('load', request_id))) as _loaded_at
-        from chunks
-        union all
-        select request_id, chunk_id, 'cited', k + 1, nightly(req_us + 20000000, u(row('load', request_id)))
-        from chunks
-        where k < 2 and u(row('cite', request_id, k)) < [0.35, 0.25][k + 1]
+        from chunks cross join (values ('retrieved'), ('cited')) as kinds(kind)
+        where kind = 'retrieved' or (k < 2 and u(row('cite', request_id, k)) < [0.35, 0.25][k + 1])
     """
 
 
@@ -1062,31 +1060,34 @@ def _key_expr(name: str) -> str:
 
 
 def _create(con: duckdb.DuckDBPyConnection, schema: str, name: str, seed: int) -> None:
+    """One pass over the clean rows: mess applied, and re-delivered copies (`_copy` = 1) of 0.5 % of
+    the keys — a later `_loaded_at` (half of them with a changed value), an equal or a null one."""
     spec = TABLES[name]
     select = _SQL[name]().replace("{seed}", str(int(seed)))
     mess = _MESS.get(name, {})
-    cols = ", ".join(f'cast({mess.get(c, c)} as {t}) as "{c}"' for c, t in spec.columns)
-    con.execute(f"""
-        create or replace table "{schema}"."{name}" as
-        select {cols}
-        from (select *, u(row('mess', '{name}', {_key_expr(name)})) as _m from ({select}) as clean) as drawn
-    """)
+    messed = ", ".join(f'cast({mess.get(c, c)} as {t}) as "{c}"' for c, t in spec.columns)
+    drawn = f"select *, u(row('mess', '{name}', {_key_expr(name)})) as _m from ({select}) as clean"
     if name in _NO_DUPLICATES:
+        con.execute(f'create or replace table "{schema}"."{name}" as select {messed} from ({drawn}) as drawn')
         return
     changed = _CHANGED.get(name, {})
-    dup_cols = []
+    cols = []
     for c, _t in spec.columns:
         if c == "_loaded_at":
-            dup_cols.append("case when _d < 0.003 then _loaded_at + to_hours(31) when _d < 0.004 then _loaded_at end")
+            cols.append("case when _copy = 0 then _loaded_at when _d < 0.003 then _loaded_at + to_hours(31) "
+                        "when _d < 0.004 then _loaded_at end as _loaded_at")
         elif c in changed:
-            dup_cols.append(f"case when _d < 0.0015 then {changed[c]} else \"{c}\" end")
+            cols.append(f'case when _copy = 1 and _d < 0.0015 then {changed[c]} else "{c}" end as "{c}"')
         else:
-            dup_cols.append(f'"{c}"')
+            cols.append(f'"{c}"')
     con.execute(f"""
-        insert into "{schema}"."{name}"
-        select {", ".join(dup_cols)}
-        from (select *, u(row('dup', '{name}', {_key_expr(name)})) as _d from "{schema}"."{name}") as t
-        where _d < 0.005
+        create or replace table "{schema}"."{name}" as
+        with messed as (
+            select *, u(row('dup', '{name}', {_key_expr(name)})) as _d
+            from (select {messed} from ({drawn}) as drawn) as m
+        )
+        select {", ".join(cols)}
+        from (select *, unnest(range(case when _d < 0.005 then 2 else 1 end)) as _copy from messed) as copies
     """)
 
 
