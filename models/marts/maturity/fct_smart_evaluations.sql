@@ -1,9 +1,13 @@
 {#-
   Every SMART target evaluated for every period of every team it applies to (`*` = all teams):
-  `met`, `breached`, `no_data` (the metric is null that period) or `expired` (the period starts
-  after the deadline and the target is not met). Nothing depends on today's date.
+  `met`, `breached`, `no_data` (the metric is null that period), `expired` (the period starts
+  after the deadline and the target is not met) or `not_measurable` (every period: the metric needs
+  an optional raw table that is switched off; the catalogue macros say which). Nothing depends on
+  today's date.
   Grain: target_id × team_id × period_start.
 -#}
+{%- set unmeasurable = ai_maturity.unmeasurable_metrics().keys() | list %}
+
 with spine as (
     select * from {{ ref('int_team_periods') }}
 ),
@@ -59,6 +63,7 @@ final as (
         comparator,
         target_value,
         case
+            when {{ ai_maturity.in_string_list('metric_name', unmeasurable) }} then 'not_measurable'
             when observed_value is null then 'no_data'
             when is_met then 'met'
             when period_start > deadline then 'expired'
