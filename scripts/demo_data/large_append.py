@@ -79,8 +79,8 @@ PARENT_ID = {"deployments": "deployment_id", "changes": "change_id", "training_r
 # late arrivals: event tables with identifier keys (their children follow)
 LATE_TABLES = ("deployments", "incidents", "llm_requests", "product_events", "changes")
 DIMENSIONS = ("teams", "service_ownership", "people", "slo_targets", "rag_eval_cases")
-REDELIVER_RATE = 0.002
-LATE_RATE = 0.0003
+REDELIVER_RATE = 0.0002
+LATE_RATE = 0.0001
 
 
 def _q(c: str) -> str:
