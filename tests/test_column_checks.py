@@ -144,6 +144,7 @@ def write_fixture_project(root: Path, target: str) -> None:
     (root / "models" / "checked_clean.sql").write_text(model_sql(CLEAN_ROWS))
     (root / "models" / "checked_bad.sql").write_text(model_sql(BAD_ROWS))
     (root / "models" / "checked_typo.sql").write_text("select 1 as id\n")
+    (root / "models" / "checked_none.sql").write_text("select 1 as id\n")
     models = "".join(
         f"  - name: {name}\n    description: Fixture.\n    data_tests:\n      - ai_maturity.column_checks\n"
         f"    columns:{CHECKS_YML}"
@@ -152,6 +153,10 @@ def write_fixture_project(root: Path, target: str) -> None:
     models += (
         "  - name: checked_typo\n    description: A misspelt check.\n    data_tests:\n      - ai_maturity.column_checks\n"
         "    columns:\n      - name: id\n        description: Key.\n        config: {meta: {checks: [not_nul]}}\n"
+    )
+    models += (
+        "  - name: checked_none\n    description: No column declares a check.\n    data_tests:\n      - ai_maturity.column_checks\n"
+        "    columns:\n      - name: id\n        description: Key.\n"
     )
     (root / "models" / "_models.yml").write_text(f"version: 2\n\nmodels:\n{models}")
 
@@ -210,6 +215,7 @@ def normalised(sample: Any) -> str | None:
 
 def test_clean_data_passes(fixture_build: FixtureBuild) -> None:
     assert fixture_build.results["checked_clean"]["status"] == "pass", fixture_build.output[-3000:]
+    assert fixture_build.results["checked_none"]["status"] == "pass", fixture_build.output[-3000:]
 
 
 def test_each_violation_is_caught_and_named(fixture_build: FixtureBuild) -> None:
