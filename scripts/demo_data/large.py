@@ -271,12 +271,20 @@ def _sql_people() -> str:
                 else pick(['research', 'applied_ml', 'software', 'software', 'software', 'data', 'product',
                     'other'], r_role)
             end as role,
-            case when k < 6 then ts(1577836800000000 + cast(floor(r_join * 1000) as bigint) * 86400000000)
-                else ts(1704067200000000 + cast(floor(r_join * 700) as bigint) * 86400000000) end as joined_at,
-            case when k >= 6 and r_leave < 0.15
-                then ts(1735689600000000 + cast(floor(r_leave * 2000) as bigint) * 86400000000) end as left_at,
-            timestamp '2024-01-01 01:00:00' as _loaded_at
-        from p
+            ts(join_us) as joined_at, ts(left_us) as left_at,
+            nightly(greatest(join_us, left_us, 1704067200000000 - 86400000000), r_role) as _loaded_at
+        from (
+            select *,
+                case when k < 6 then 1577836800000000 + cast(floor(r_join * 1000) as bigint) * 86400000000
+                    else 1704067200000000 + cast(floor(r_join * 700) as bigint) * 86400000000 end as join_us
+            from p
+        ) as joined
+        cross join lateral (
+            -- 15 % of the later hires leave 90-390 days after joining (within the calendar)
+            select case when k >= 6 and r_leave < 0.15
+                and join_us + cast(90 + floor(r_leave * 2000) as bigint) * 86400000000 < 1767225600000000
+                then join_us + cast(90 + floor(r_leave * 2000) as bigint) * 86400000000 end as left_us
+        )
     """
 
 
@@ -1060,34 +1068,34 @@ def _key_expr(name: str) -> str:
 
 
 def _create(con: duckdb.DuckDBPyConnection, schema: str, name: str, seed: int) -> None:
-    """One pass over the clean rows: mess applied, and re-delivered copies (`_copy` = 1) of 0.5 % of
-    the keys — a later `_loaded_at` (half of them with a changed value), an equal or a null one."""
+    """The clean rows with mess applied, then re-delivered copies of 0.5 % of the keys: a later
+    `_loaded_at` (half of them with a changed value), an equal or a null one. (A second scan is
+    cheaper than replicating rows with unnest in the same pass.)"""
     spec = TABLES[name]
     select = _SQL[name]().replace("{seed}", str(int(seed)))
     mess = _MESS.get(name, {})
-    messed = ", ".join(f'cast({mess.get(c, c)} as {t}) as "{c}"' for c, t in spec.columns)
-    drawn = f"select *, u(row('mess', '{name}', {_key_expr(name)})) as _m from ({select}) as clean"
-    if name in _NO_DUPLICATES:
-        con.execute(f'create or replace table "{schema}"."{name}" as select {messed} from ({drawn}) as drawn')
-        return
-    changed = _CHANGED.get(name, {})
-    cols = []
-    for c, _t in spec.columns:
-        if c == "_loaded_at":
-            cols.append("case when _copy = 0 then _loaded_at when _d < 0.003 then _loaded_at + to_hours(31) "
-                        "when _d < 0.004 then _loaded_at end as _loaded_at")
-        elif c in changed:
-            cols.append(f'case when _copy = 1 and _d < 0.0015 then {changed[c]} else "{c}" end as "{c}"')
-        else:
-            cols.append(f'"{c}"')
+    cols = ", ".join(f'cast({mess.get(c, c)} as {t}) as "{c}"' for c, t in spec.columns)
     con.execute(f"""
         create or replace table "{schema}"."{name}" as
-        with messed as (
-            select *, u(row('dup', '{name}', {_key_expr(name)})) as _d
-            from (select {messed} from ({drawn}) as drawn) as m
-        )
-        select {", ".join(cols)}
-        from (select *, unnest(range(case when _d < 0.005 then 2 else 1 end)) as _copy from messed) as copies
+        select {cols}
+        from (select *, u(row('mess', '{name}', {_key_expr(name)})) as _m from ({select}) as clean) as drawn
+    """)
+    if name in _NO_DUPLICATES:
+        return
+    changed = _CHANGED.get(name, {})
+    dup_cols = []
+    for c, _t in spec.columns:
+        if c == "_loaded_at":
+            dup_cols.append("case when _d < 0.003 then _loaded_at + to_hours(31) when _d < 0.004 then _loaded_at end")
+        elif c in changed:
+            dup_cols.append(f"case when _d < 0.0015 then {changed[c]} else \"{c}\" end")
+        else:
+            dup_cols.append(f'"{c}"')
+    con.execute(f"""
+        insert into "{schema}"."{name}"
+        select {", ".join(dup_cols)}
+        from (select *, u(row('dup', '{name}', {_key_expr(name)})) as _d from "{schema}"."{name}") as t
+        where _d < 0.005
     """)
 
 
