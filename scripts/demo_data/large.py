@@ -31,6 +31,11 @@ TEAMS_AT_SCALE_1 = 200
 Log = Callable[[str], None]
 
 
+def progress(message: str) -> None:
+    """Default progress log: one flushed line (visible at once when stdout is a file)."""
+    print(message, flush=True)
+
+
 def team_count(scale: float) -> int:
     return max(2, round(TEAMS_AT_SCALE_1 * scale))
 
@@ -1157,7 +1162,8 @@ def _inject_rare(con: duckdb.DuckDBPyConnection, schema: str, name: str) -> None
         """)
 
 
-def build(path: str | Path, scale: float, seed: int = 42, schema: str = "raw", log: Log = print) -> dict[str, int]:
+def build(path: str | Path, scale: float, seed: int = 42, schema: str = "raw",
+          log: Log = progress) -> dict[str, int]:
     """Write every contract table into `schema` of the DuckDB file; returns row counts per table."""
     began = time.perf_counter()
     teams = team_count(scale)

@@ -18,15 +18,14 @@ the new day and the row's key, so the same database, seed and sequence of calls 
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from datetime import datetime
 from pathlib import Path
 
 import duckdb
 
-from .large import _CHANGED, close, connect, define_macros
+from .large import _CHANGED, Log, close, connect, define_macros, progress
 from .schema import TABLES, TS
 
-Log = Callable[[str], None]
 
 # the timestamp that dates an event, per event table
 PRIMARY_TIME: dict[str, str] = {
@@ -102,7 +101,7 @@ def _all_row(name: str, alias: str = "") -> str:
     return ", ".join(f"{pre}{_q(c)}" for c in TABLES[name].column_names)
 
 
-def latest_state(con: duckdb.DuckDBPyConnection, schema: str) -> tuple[object, object]:
+def latest_state(con: duckdb.DuckDBPyConnection, schema: str) -> tuple[datetime, datetime]:
     """(latest _loaded_at of all tables, latest event day of the driving tables)."""
     tables = _existing(con, schema)
     loads = " union all ".join(f'select max(_loaded_at) as m from "{schema}"."{t}"' for t in sorted(tables))
@@ -179,7 +178,7 @@ def _top_k(relation: str, name: str, cond: str, rate: float, count: int, salt: s
             f"where {cond} order by hash('{salt}', {_key_row(name)}), {_key_row(name)} limit {k}))")
 
 
-def append_day(path: str | Path, seed: int = 42, schema: str = "raw", log: Log = print) -> dict[str, int]:
+def append_day(path: str | Path, seed: int = 42, schema: str = "raw", log: Log = progress) -> dict[str, int]:
     """Append one day (plus re-deliveries and late arrivals); returns rows added per table."""
     began = time.perf_counter()
     con = connect(path)
