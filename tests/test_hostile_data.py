@@ -133,7 +133,7 @@ CLEAN_RAW: dict[str, list[Row]] = {
     ],
     "service_ownership": [
         {"service_id": service, "team_id": team, "valid_from": T0, "_loaded_at": LOADED}
-        for service, team in [("svc_clean", CLEAN), ("svc_h", HOSTILE), ("svc_h2", HOSTILE), ("svc_h3", HOSTILE)]
+        for service, team in [("svc_clean", CLEAN), ("svc_h", HOSTILE), ("svc_h3", HOSTILE)]
     ],
     "changes": [
         {"change_id": "c_clean_1", "service_id": "svc_clean", "first_commit_at": "2025-01-05 10:00:00", "_loaded_at": LOADED},
@@ -363,57 +363,16 @@ CASES: list[Case] = [
          {"model_name": "m_h", "model_version": "1", "team_id": HOSTILE, "documented_at": "2025-01-10 00:00:00",
           "required_fields": 10, "completed_fields": 12, "_loaded_at": LOADED},
          key("model_name", "m_h"), rejected("fields_out_of_range")),
-    # non-finite numbers in every double column family: flagged and nulled, or rejected where a range is required
-    Case("nan_cost", "llm_requests", request("req_h_nancost", cost_usd=NAN),
-         key("request_id", "req_h_nancost"), flagged("non_finite:cost_usd"), {"cost_usd": None}),
-    Case("inf_cost", "llm_requests", request("req_h_infcost", cost_usd=INF),
-         key("request_id", "req_h_infcost"), flagged("non_finite:cost_usd"), {"cost_usd": None}),
-    Case("minus_inf_cost", "llm_requests", request("req_h_minfcost", cost_usd=-INF),
-         key("request_id", "req_h_minfcost"), flagged("negative_cost; non_finite:cost_usd"), {"cost_usd": None}),
-    Case("nan_revenue", "product_events", product_event("pe_h_nanrev", revenue_usd=NAN),
-         key("event_id", "pe_h_nanrev"), flagged("non_finite:revenue_usd"), {"revenue_usd": None}),
-    Case("inf_revenue", "product_events", product_event("pe_h_infrev", revenue_usd=INF),
-         key("event_id", "pe_h_infrev"), flagged("non_finite:revenue_usd"), {"revenue_usd": None}),
-    Case("minus_inf_revenue", "product_events", product_event("pe_h_minfrev", revenue_usd=-INF),
-         key("event_id", "pe_h_minfrev"), flagged("negative_revenue; non_finite:revenue_usd"), {"revenue_usd": None}),
-    Case("nan_latency_p50", "inference_windows", window("svc_h", "2025-01-12 00:00:00", latency_p50_ms=NAN),
-         "service_id = 'svc_h' and window_start = timestamp '2025-01-12 00:00:00'",
-         flagged("non_finite:latency_p50_ms"), {"latency_p50_ms": None, "latency_p95_ms": 200.0}),
-    Case("minus_inf_latency_p99", "inference_windows", window("svc_h", "2025-01-12 01:00:00", latency_p99_ms=-INF),
-         "service_id = 'svc_h' and window_start = timestamp '2025-01-12 01:00:00'",
-         flagged("non_finite:latency_p99_ms"), {"latency_p99_ms": None}),
-    Case("nan_latency_p95", "inference_windows", window("svc_h", "2025-01-12 02:00:00", latency_p95_ms=NAN),
-         "service_id = 'svc_h' and window_start = timestamp '2025-01-12 02:00:00'", rejected("latency_out_of_range")),
-    Case("inf_latency_p95", "inference_windows", window("svc_h", "2025-01-12 03:00:00", latency_p95_ms=INF),
-         "service_id = 'svc_h' and window_start = timestamp '2025-01-12 03:00:00'", rejected("latency_out_of_range")),
-    Case("nan_drift_score", "drift_checks", drift_check("chk_h_nan", drift_score=NAN),
-         key("check_id", "chk_h_nan"), flagged("non_finite:drift_score"), {"drift_score": None}),
-    Case("inf_drift_threshold", "drift_checks", drift_check("chk_h_inf", stattest_threshold=INF),
-         key("check_id", "chk_h_inf"), flagged("non_finite:stattest_threshold"), {"stattest_threshold": None}),
-    Case("minus_inf_drift_share", "drift_checks", drift_check("chk_h_minf", share_of_drifted_columns=-INF),
-         key("check_id", "chk_h_minf"), flagged("non_finite:share_of_drifted_columns"), {"share_of_drifted_columns": None}),
-    Case("nan_score", "llm_evaluations", evaluation("ev_h_nan", score_value=NAN),
-         key("evaluation_id", "ev_h_nan"), rejected("score_out_of_range")),
-    Case("inf_score", "llm_evaluations", evaluation("ev_h_inf", score_value=INF),
-         key("evaluation_id", "ev_h_inf"), rejected("score_out_of_range")),
+    # finite values out of range (the non-finite ones: NON_FINITE_CASES below)
     Case("score_above_one", "llm_evaluations", evaluation("ev_h_high", score_value=1.5),
          key("evaluation_id", "ev_h_high"), rejected("score_out_of_range")),
     Case("score_below_zero", "llm_evaluations", evaluation("ev_h_low", score_value=-0.1),
          key("evaluation_id", "ev_h_low"), rejected("score_out_of_range")),
-    Case("nan_objective", "slo_targets", {"service_id": "svc_h2", "sli": "latency_p95_ms", "objective": NAN, "_loaded_at": LOADED},
-         key("service_id", "svc_h2"), rejected("objective_out_of_range")),
     Case("availability_objective_above_one", "slo_targets",
          {"service_id": "svc_h3", "sli": "availability", "objective": 1.5, "_loaded_at": LOADED},
          "service_id = 'svc_h3' and sli = 'availability'", rejected("objective_out_of_range")),
-    Case("minus_inf_objective", "slo_targets",
-         {"service_id": "svc_h3", "sli": "latency_p95_ms", "objective": -INF, "_loaded_at": LOADED},
-         "service_id = 'svc_h3' and sli = 'latency_p95_ms'", rejected("objective_out_of_range")),
-    Case("nan_response_value", "survey_responses", survey("rs_h_nan", response_value=NAN),
-         key("response_id", "rs_h_nan"), rejected("response_out_of_scale")),
     Case("answer_out_of_scale", "survey_responses", survey("rs_h_eight", response_value=8.0),
          key("response_id", "rs_h_eight"), rejected("response_out_of_scale")),
-    Case("inf_scale_max", "survey_responses", survey("rs_h_infscale", scale_max=INF),
-         key("response_id", "rs_h_infscale"), rejected("invalid_scale")),
     # implausible period timestamps: before 2000-01-01 or after _loaded_at + 24 h (the boundary itself passes)
     Case("deployment_in_1999", "deployments", dep("dep_h_1999", finished_at="1999-12-31 23:59:59"),
          key("deployment_id", "dep_h_1999"), rejected("implausible_timestamp:finished_at")),
@@ -459,6 +418,55 @@ CASES: list[Case] = [
          key("request_id", "req_h_sql"), None, {"feature_name": SQL_FEATURE}),
 ]
 
+
+NON_FINITE = {"nan": NAN, "inf": INF, "minus_inf": -INF}
+
+
+def non_finite_cases() -> list[Case]:
+    """NaN, +inf and -inf in every double column of the contract: flagged `non_finite:<column>` and
+    the field null, or rejected where the contract requires a value in a range (p95 latency, score,
+    objective, survey answer and scale). A -inf cost or revenue is also negative."""
+    cases = []
+    for n, (kind, value) in enumerate(NON_FINITE.items()):
+        negative = kind == "minus_inf"
+        cases += [
+            Case(f"{kind}_cost_usd", "llm_requests", request(f"req_h_{kind}_cost", cost_usd=value),
+                 key("request_id", f"req_h_{kind}_cost"),
+                 flagged(("negative_cost; " if negative else "") + "non_finite:cost_usd"), {"cost_usd": None}),
+            Case(f"{kind}_revenue_usd", "product_events", product_event(f"pe_h_{kind}_rev", revenue_usd=value),
+                 key("event_id", f"pe_h_{kind}_rev"),
+                 flagged(("negative_revenue; " if negative else "") + "non_finite:revenue_usd"), {"revenue_usd": None}),
+            Case(f"{kind}_score_value", "llm_evaluations", evaluation(f"ev_h_{kind}", score_value=value),
+                 key("evaluation_id", f"ev_h_{kind}"), rejected("score_out_of_range")),
+            Case(f"{kind}_objective", "slo_targets",
+                 {"service_id": f"svc_slo_{kind}", "sli": "latency_p95_ms", "objective": value, "_loaded_at": LOADED},
+                 key("service_id", f"svc_slo_{kind}"), rejected("objective_out_of_range")),
+        ]
+        for m, column in enumerate(("latency_p50_ms", "latency_p95_ms", "latency_p99_ms")):
+            start = f"2025-01-13 0{3 * n + m}:00:00"
+            required = column == "latency_p95_ms"
+            cases.append(
+                Case(f"{kind}_{column}", "inference_windows", window("svc_h", start, **{column: value}),
+                     f"service_id = 'svc_h' and window_start = timestamp '{start}'",
+                     rejected("latency_out_of_range") if required else flagged(f"non_finite:{column}"),
+                     {} if required else {column: None})
+            )
+        for column in ("drift_score", "stattest_threshold", "share_of_drifted_columns"):
+            cases.append(
+                Case(f"{kind}_{column}", "drift_checks", drift_check(f"chk_h_{kind}_{column}", **{column: value}),
+                     key("check_id", f"chk_h_{kind}_{column}"), flagged(f"non_finite:{column}"), {column: None})
+            )
+        for column, reason in (("response_value", "response_out_of_scale"), ("scale_min", "invalid_scale"),
+                               ("scale_max", "invalid_scale")):
+            cases.append(
+                Case(f"{kind}_{column}", "survey_responses", survey(f"rs_h_{kind}_{column}", **{column: value}),
+                     key("response_id", f"rs_h_{kind}_{column}"), rejected(reason))
+            )
+    return cases
+
+
+CASES += non_finite_cases()
+
 # re-delivered keys: (table, key predicate on staging, rows in load order, expected staged winner or None)
 DUPLICATES: list[tuple[str, str, str, list[Row], Mapping[str, Any] | None]] = [
     ("later_loaded_at_wins", "deployments", key("deployment_id", "dup_late"),
@@ -474,8 +482,11 @@ DUPLICATES: list[tuple[str, str, str, list[Row], Mapping[str, Any] | None]] = [
      {"objective": 0.99}),
 ]
 
-UNICODE_RAW: dict[str, list[Row]] = {
-    "service_ownership": [{"service_id": "svc_ü'--", "team_id": UNICODE_TEAM, "valid_from": T0, "_loaded_at": LOADED}],
+# staged rows the cases need: the unicode team's service and deployment, the services of the SLO cases
+SUPPORT_RAW: dict[str, list[Row]] = {
+    "service_ownership": [{"service_id": "svc_ü'--", "team_id": UNICODE_TEAM, "valid_from": T0, "_loaded_at": LOADED}] + [
+        {"service_id": f"svc_slo_{kind}", "team_id": HOSTILE, "valid_from": T0, "_loaded_at": LOADED} for kind in NON_FINITE
+    ],
     "deployments": [dep("dep_ü_1", "svc_ü'--")],
 }
 
@@ -487,7 +498,7 @@ def hostile_raw() -> dict[str, list[Row]]:
         raw.setdefault(case.table, []).append(case.row)
     for _, table, _, rows, _ in DUPLICATES:
         raw[table].extend(rows)
-    for table, rows in UNICODE_RAW.items():
+    for table, rows in SUPPORT_RAW.items():
         raw[table].extend(rows)
     return raw
 
@@ -758,6 +769,41 @@ def test_winner_is_deterministic_on_rerun_and_reversed_load_order(hostile: Built
     assert winners(db_path) == expected
 
 
+def test_plausibility_window_follows_its_vars(tmp_path: Path) -> None:
+    """ai_maturity__min_event_date and ai_maturity__clock_skew_hours move the window: with 1960 and
+    48 h, the 1970 and 1999 deployments pass the clock check (and are then rejected for having no
+    owner at that time), the one a second past 24 h is staged, the 2999 one is still implausible."""
+    db_path = tmp_path / "warehouse.duckdb"
+    write_warehouse(db_path, hostile_raw())
+    dbt_vars = {"ai_maturity__min_event_date": "1960-01-01", "ai_maturity__clock_skew_hours": 48}
+    result = run_dbt(["run", "--select", "+stg_ai_maturity_raw__deployments"], db_path, tmp_path, dbt_vars=dbt_vars)
+    assert failures(result) == []
+    rows = query(
+        db_path,
+        "select deployment_id, rejection_reason from main.base_ai_maturity_raw__deployments "
+        "where deployment_id in ('dep_h_1970', 'dep_h_1999', 'dep_h_edge1s', 'dep_h_2999') order by 1",
+    )
+    assert [(row["deployment_id"], row["rejection_reason"]) for row in rows] == [
+        ("dep_h_1970", "no_service_owner_at_event_time"),
+        ("dep_h_1999", "no_service_owner_at_event_time"),
+        ("dep_h_2999", "implausible_timestamp:finished_at"),
+        ("dep_h_edge1s", None),
+    ]
+
+
+def test_empty_warehouse_builds(tmp_path: Path) -> None:
+    """Every raw table present and empty: the build passes, every table accounts for zero rows, no
+    team has a metric."""
+    db_path = tmp_path / "warehouse.duckdb"
+    write_raw_tables(db_path, {})
+    result = run_dbt(["build"], db_path, tmp_path)
+    assert failures(result) == []
+    assert query(
+        db_path, "select count(*) as tables, sum(raw_rows + staged_rows + rejected_rows) as rows from main.fct_raw_row_accounting"
+    ) == [{"tables": len(raw_contract()), "rows": 0}]
+    assert query(db_path, "select count(*) as n from main.fct_team_metrics") == [{"n": 0}]
+
+
 @pytest.fixture(scope="module")
 def switched_off(tmp_path_factory: pytest.TempPathFactory) -> tuple[Built, DbtResult]:
     """The clean rows with every optional table switched off and absent from the warehouse: the build
@@ -847,42 +893,60 @@ def test_freshness_reads_loaded_at_else_the_period_timestamp(tmp_path: Path) -> 
     assert observed == {"deployments": "2025-04-01T00:00:00", "changes": "2025-02-03T10:00:00"}
 
 
+# name: (batch, deviation, base model that reads it, expected message); the base models of one batch
+# do not depend on each other (dbt skips the children of a failed node), so each batch is one `dbt run`
 MISSING = {
-    "required_table_teams": ("drop table raw.teams", "base_ai_maturity_raw__teams",
-                             "(teams) was not found. Load it"),
-    "required_table_deployment_changes": ("drop table raw.deployment_changes", "base_ai_maturity_raw__deployment_changes",
-                                          "(deployment_changes) was not found"),
-    "required_column_changes_first_commit_at": ("alter table raw.changes drop column first_commit_at",
+    "required_table_teams": (1, "drop table raw.teams", "base_ai_maturity_raw__teams",
+                             "(teams) was not found. Load it, point vars ai_maturity__raw_database / "
+                             "ai_maturity__raw_schema at it (it is required)."),
+    "required_column_changes_first_commit_at": (2, "alter table raw.changes drop column first_commit_at",
                                                 "base_ai_maturity_raw__changes",
                                                 "lacks required column(s): first_commit_at"),
-    "required_column_of_optional_table": ("alter table raw.llm_requests drop column cost_usd",
+    "required_column_of_optional_table": (2, "alter table raw.llm_requests drop column cost_usd",
                                           "base_ai_maturity_raw__llm_requests",
                                           "lacks required column(s): cost_usd"),
-    "switched_on_optional_table_absent": ("drop table raw.survey_responses", "base_ai_maturity_raw__survey_responses",
-                                          "or switch it off with var ai_maturity__survey_responses_enabled: false"),
+    "switched_on_optional_table_absent": (2, "drop table raw.survey_responses", "base_ai_maturity_raw__survey_responses",
+                                          "or switch it off with var ai_maturity__survey_responses_enabled: false."),
+    "required_table_deployment_changes": (3, "drop table raw.deployment_changes",
+                                          "base_ai_maturity_raw__deployment_changes",
+                                          "(deployment_changes) was not found"),
 }
 
 
 @pytest.fixture(scope="module")
 def missing_results(tmp_path_factory: pytest.TempPathFactory) -> dict[str, DbtResult]:
-    """Each deviation applied to one warehouse and undone after its run (one target path: dbt parses once)."""
+    """Each batch of deviations applied to a fresh copy of the clean warehouse, then one `dbt run` of
+    the base models that read them (one target path, so later runs parse only what changed)."""
     work = tmp_path_factory.mktemp("missing")
     db_path = work / "warehouse.duckdb"
-    results = {}
-    for name, (ddl, model, _) in MISSING.items():
+    results: dict[str, DbtResult] = {}
+    for batch in sorted({batch for batch, _, _, _ in MISSING.values()}):
+        names = [name for name, (b, _, _, _) in MISSING.items() if b == batch]
         write_warehouse(db_path, CLEAN_RAW)
         with duckdb.connect(str(db_path)) as con:
-            con.execute(ddl)
-        results[name] = run_dbt(["run", "--select", model], db_path, work)
+            for name in names:
+                con.execute(MISSING[name][1])
+        result = run_dbt(["run", "--select", *(MISSING[name][2] for name in names)], db_path, work)
+        results.update(dict.fromkeys(names, result))
     return results
 
 
 @pytest.mark.parametrize("name", list(MISSING))
 def test_missing_table_or_column_fails_with_one_line(missing_results: dict[str, DbtResult], name: str) -> None:
-    result = missing_results[name]
-    message = MISSING[name][2]
-    assert not result.success
-    lines = [line for line in result.output.splitlines() if "ai_maturity: raw table" in line]
-    assert len({re.sub(r"^.*?ai_maturity:", "ai_maturity:", line) for line in lines}) == 1, lines
-    assert message in lines[0]
-    assert "Traceback" not in result.output
+    _, _, model, message = MISSING[name]
+    missing_result = missing_results[name]
+    table = model.removeprefix("base_ai_maturity_raw__")
+    assert not missing_result.success
+    assert "Traceback" not in missing_result.output
+    statuses = {row["unique_id"].split(".")[-1]: row for row in missing_result.run_results["results"]}
+    assert statuses[model]["status"] == "error"
+    # the node's message is one line, naming the raw table (and the column)
+    node_lines = [line.strip() for line in statuses[model]["message"].splitlines() if "ai_maturity:" in line]
+    assert len(node_lines) == 1 and message in node_lines[0] and f'"raw"."{table}"' in node_lines[0], node_lines
+    # and the console shows that same single line for this table (repeated in the summary at most)
+    console = {
+        re.sub(r"^.*?ai_maturity:", "ai_maturity:", line).strip()
+        for line in missing_result.output.splitlines()
+        if "ai_maturity: raw table" in line and f'"raw"."{table}"' in line
+    }
+    assert console == {node_lines[0][node_lines[0].index("ai_maturity:"):]}
