@@ -123,7 +123,8 @@ def run(scale: str, out: Path, regenerate: bool = False, dbt_exclude: str | None
 
     target_full = out / f"target_full_scale_{scale}"
     shutil.rmtree(target_full, ignore_errors=True)
-    full = measure(dbt_command(target_full, logs, full_refresh=True, exclude=dbt_exclude), env, logs / "dbt_full.log", PROJECT_DIR)
+    full = measure(dbt_command(target_full, logs, full_refresh=True, exclude=dbt_exclude), env,
+                   logs / "dbt_full.log", PROJECT_DIR)
     steps["dbt build --full-refresh"] = step_record(full)
     dbt_full = dbt_timings(target_full)
 
@@ -139,8 +140,8 @@ def run(scale: str, out: Path, regenerate: bool = False, dbt_exclude: str | None
         steps["append one day"] = step_record(appended)
     target_incr = out / f"target_incremental_scale_{scale}"
     shutil.rmtree(target_incr, ignore_errors=True)
-    incremental = measure(dbt_command(target_incr, logs, full_refresh=False, exclude=dbt_exclude), env, logs / "dbt_incremental.log",
-                          PROJECT_DIR)
+    incremental = measure(dbt_command(target_incr, logs, full_refresh=False, exclude=dbt_exclude), env,
+                          logs / "dbt_incremental.log", PROJECT_DIR)
     steps["dbt build (incremental)"] = step_record(
         incremental, "after the appended day" if append else "no new data (nothing appended)")
     dbt_incremental = dbt_timings(target_incr)
@@ -176,7 +177,8 @@ def run(scale: str, out: Path, regenerate: bool = False, dbt_exclude: str | None
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="Benchmark the package at a data scale.")
-    parser.add_argument("scale", type=scale_label, help="data scale (a number: 0.01, 1, 10 ...; or small / medium, the fixed demo profiles)")
+    parser.add_argument("scale", type=scale_label,
+                        help="data scale (a number: 0.01, 1, 10 ...; or small / medium, the fixed demo profiles)")
     parser.add_argument("--bench-dir", help=f"cache and results directory (default: env AI_MATURITY_BENCH_DIR "
                                             f"or {Path('data') / 'benchmark'})")
     parser.add_argument("--regenerate", action="store_true", help="regenerate the cached raw data")

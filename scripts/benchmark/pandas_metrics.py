@@ -575,7 +575,8 @@ def llm_economics(staged: Staged, spine: pd.DataFrame) -> pd.DataFrame:
     failed_evaluations = staged.evaluations.loc[
         staged.evaluations["request_id"].notna() & ~staged.evaluations["passed"].astype(bool), "request_id"]
     is_ok = (requests["status"] == "ok").fillna(False).astype(bool)
-    response = is_ok & (requests["operation_name"].isin(["chat", "text_completion"]) | requests["operation_name"].isna())
+    operation = requests["operation_name"]
+    response = is_ok & (operation.isin(["chat", "text_completion"]) | operation.isna())
     requests["response_output_tokens"] = requests["output_tokens"].astype("float64").where(response)
     useful = (is_ok & ~requests["request_id"].isin(failed_evaluations)
               & ~requests["request_id"].isin(staged.downvotes["request_id"]))

@@ -109,6 +109,10 @@ def ratio(numerator: float | None, denominator: float | None) -> float | None:
     return numerator / denominator
 
 
+def percent(share: float | None) -> float | None:
+    return None if share is None else 100 * share
+
+
 def fmt(value: Any, digits: int = 2) -> str:
     if value is None:
         return "–"
@@ -134,10 +138,11 @@ def render(result: dict[str, Any]) -> str:
         f"full/floor          {fmt(ratios.get('full_over_floor'), 1)}×",
         f"incremental/full    {fmt(ratios.get('incremental_over_full'), 3)}",
         f"pandas/dbt          {fmt(ratios.get('pandas_over_dbt'), 3)}  (pandas wall ÷ dbt full build wall)",
-        f"pandas/dbt metric nodes {fmt(ratios.get('pandas_over_metric_nodes'), 3)}  (÷ {fmt(dbt.get('metric_node_seconds'))} s "
+        f"pandas/dbt metric nodes {fmt(ratios.get('pandas_over_metric_nodes'), 3)}  "
+        f"(÷ {fmt(dbt.get('metric_node_seconds'))} s "
         f"of dbt's own time in the {dbt.get('metric_nodes', '–')} models computing those metrics)",
         f"dbt node time: {fmt(dbt.get('node_seconds_total'))} s over {dbt.get('nodes', '–')} nodes, "
-        f"tests {fmt(dbt.get('test_seconds'))} s = {fmt(100 * dbt['test_share'] if dbt.get('test_share') is not None else None, 1)} %, "
+        f"tests {fmt(dbt.get('test_seconds'))} s = {fmt(percent(dbt.get('test_share')), 1)} %, "
         f"models {fmt(dbt.get('model_seconds'))} s",
         "10 slowest dbt nodes:",
     ]
