@@ -85,17 +85,20 @@ def sort_key(row: tuple[Any, ...], positions: Sequence[int]) -> tuple[Any, ...]:
 
 
 def grain_of(manifest: dict[str, Any], model: str) -> list[str]:
-    """The model's grain: the columns of its unique or unique_combination_of_columns test."""
+    """The model's grain: the columns of its unique_combination_of_columns test, else the column
+    whose `unique` check it declares (column_checks, `config.meta.checks`)."""
     model_id = f"model.ai_maturity.{model}"
     for node in manifest["nodes"].values():
         if node["resource_type"] != "test" or node.get("attached_node") != model_id:
             continue
         metadata = node.get("test_metadata") or {}
-        kwargs = metadata.get("kwargs", {})
         if metadata.get("name") == "unique_combination_of_columns":
-            return list(kwargs["combination_of_columns"])
-        if metadata.get("name") == "unique" and node.get("column_name"):
-            return [node["column_name"]]
+            return list(metadata.get("kwargs", {})["combination_of_columns"])
+    model_node = manifest["nodes"].get(model_id, {})
+    for name, column in model_node.get("columns", {}).items():
+        meta = (column.get("config") or {}).get("meta") or column.get("meta") or {}
+        if "unique" in (meta.get("checks") or []):
+            return [name]
     return []
 
 
