@@ -79,8 +79,8 @@
     {%- set kind = ai_maturity.config_row_kind(name) -%}
     {%- set relation = var('ai_maturity__' ~ name, none) or 'seed ' ~ name -%}
     {%- set rows = run_query(
-        'select distinct row_id, problem from (' ~ problems_sql ~ ') as problems'
-        ~ ' order by case when row_id is null then 1 else 0 end, row_id, problem') -%}
+        'select row_id, problem from (select distinct row_id, problem from (' ~ problems_sql ~ ') as problems)'
+        ~ ' as distinct_problems order by case when row_id is null then 1 else 0 end, row_id, problem') -%}
     {%- if rows | length == 0 -%}
         {{ return('') }}
     {%- endif -%}
