@@ -23,9 +23,9 @@ sys.path.insert(0, str(PROJECT_DIR / "scripts" / "benchmark"))
 import config  # noqa: E402
 import pandas_metrics  # noqa: E402
 
-# The smoke run's data: the fixed small demo profile (the warehouse-scale `--profile large
-# --scale 0.01` is the benchmark's own default for numbers; see scripts/benchmark/config.py).
-SMOKE_SCALE = "small"
+# The smoke run's data: the warehouse-scale generator at its tiniest useful scale (2 teams × 2 years,
+# ~180 k raw rows; `--profile large --scale 0.01`, see scripts/benchmark/config.py).
+SMOKE_SCALE = "0.01"
 
 T0 = "2025-01-01 00:00:00"
 
