@@ -226,7 +226,8 @@ def flagged(reason: str) -> tuple[str, str]:
 
 
 def dep(name: str | None, service_id: str = "svc_h", finished_at: str = "2025-01-07 10:00:00", **extra: Any) -> Row:
-    return deployment_row(name, service_id, finished_at, **extra)
+    """A deployment of team_h's service (name None: a null key)."""
+    return {**deployment_row(name or "", service_id, finished_at, **extra), "deployment_id": name}
 
 
 def key(column: str, value: str) -> str:
@@ -426,7 +427,7 @@ def non_finite_cases() -> list[Case]:
     """NaN, +inf and -inf in every double column of the contract: flagged `non_finite:<column>` and
     the field null, or rejected where the contract requires a value in a range (p95 latency, score,
     objective, survey answer and scale). A -inf cost or revenue is also negative."""
-    cases = []
+    cases: list[Case] = []
     for n, (kind, value) in enumerate(NON_FINITE.items()):
         negative = kind == "minus_inf"
         cases += [
@@ -609,7 +610,7 @@ def expected_accounting() -> dict[str, dict[str, int]]:
     raw = hostile_raw()
     issues = Counter((case.table, case.issue[0]) for case in CASES if case.issue)
     duplicates = Counter(table for _, table, _, rows, _ in DUPLICATES for _ in rows[1:])
-    expected = {}
+    expected: dict[str, dict[str, Any]] = {}
     for table in raw_contract():
         raw_rows = len(raw.get(table, []))
         rejected_rows, duplicate_rows = issues[(table, "rejected")], duplicates[table]
