@@ -792,6 +792,26 @@ def test_plausibility_window_follows_its_vars(tmp_path: Path) -> None:
     ]
 
 
+@pytest.mark.xfail(
+    strict=True,
+    reason="issue 12 point 2 gap: the clock-skew bound is skipped when _loaded_at is null "
+    "(macros/staging/raw_source.sql is_implausible_time), so a 2999 event without _loaded_at is staged "
+    "and stretches every team's spine to 2999 (11,689 monthly rows per team)",
+)
+def test_future_event_without_loaded_at_is_implausible(tmp_path: Path) -> None:
+    """A deployment dated 2999 from a loader that sets no _loaded_at must not reach the spine: bounded
+    by the run's start (plus the clock skew) instead of its own _loaded_at."""
+    db_path = tmp_path / "warehouse.duckdb"
+    raw = {table: list(rows) for table, rows in CLEAN_RAW.items()}
+    raw["deployments"].append(dep("dep_h_2999_unloaded", finished_at="2999-01-01 00:00:00", _loaded_at=None))
+    write_warehouse(db_path, raw)
+    assert failures(run_dbt(["run", "--select", "+stg_ai_maturity_raw__deployments"], db_path, tmp_path)) == []
+    assert query(
+        db_path,
+        "select rejection_reason from main.base_ai_maturity_raw__deployments where deployment_id = 'dep_h_2999_unloaded'",
+    ) == [{"rejection_reason": "implausible_timestamp:finished_at"}]
+
+
 def test_empty_warehouse_builds(tmp_path: Path) -> None:
     """Every raw table present and empty: the build passes, every table accounts for zero rows, no
     team has a metric."""
