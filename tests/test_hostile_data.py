@@ -792,12 +792,6 @@ def test_plausibility_window_follows_its_vars(tmp_path: Path) -> None:
     ]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="issue 12 point 2 gap: the clock-skew bound is skipped when _loaded_at is null "
-    "(macros/staging/raw_source.sql is_implausible_time), so a 2999 event without _loaded_at is staged "
-    "and stretches every team's spine to 2999 (11,689 monthly rows per team)",
-)
 def test_future_event_without_loaded_at_is_implausible(tmp_path: Path) -> None:
     """A deployment dated 2999 from a loader that sets no _loaded_at must not reach the spine: bounded
     by the run's start (plus the clock skew) instead of its own _loaded_at."""

@@ -115,13 +115,18 @@
     {{ return(checks + extra_checks) }}
 {% endmacro %}
 
-{#- A timestamp no event can have: before the earliest plausible date, or after its row was loaded (plus clock skew). -#}
+{#-
+  A timestamp no event can have: before the earliest plausible date, or after its row was loaded
+  (plus clock skew). A row without _loaded_at was loaded before this run started: the run's start
+  bounds it instead (re-validated on every run, so incremental and full builds agree).
+-#}
 {% macro is_implausible_time(column) %}
     {%- set min_date = var('ai_maturity__min_event_date', '2000-01-01') -%}
     {%- set skew_hours = var('ai_maturity__clock_skew_hours', 24) | int -%}
+    {%- set run_start = "cast('" ~ run_started_at.strftime('%Y-%m-%d %H:%M:%S') ~ "' as " ~ dbt.type_timestamp() ~ ")" -%}
     {%- set condition -%}
         ({{ column }} < cast('{{ min_date }}' as {{ dbt.type_timestamp() }})
-        or {{ column }} > {{ dbt.dateadd('hour', skew_hours, '_loaded_at') }})
+        or {{ column }} > {{ dbt.dateadd('hour', skew_hours, 'coalesce(_loaded_at, ' ~ run_start ~ ')') }})
     {%- endset -%}
     {{ return(condition) }}
 {% endmacro %}
