@@ -44,6 +44,29 @@ def test_injected_duplicates_and_rejections_are_quarantined(demo_warehouse: Demo
         assert counts.get((table, "rejected"), 0) == sum(injected.get("rejected", {}).values()), table
 
 
+def test_impossible_values_are_flagged_or_rejected(demo_warehouse: DemoWarehouse) -> None:
+    """The demo's infinite costs and revenue are flagged (the field is null, the row staged) and its
+    deployments dated 2999 and 1970 are rejected; the spine stays inside the data's own months."""
+    db = demo_warehouse.db_path
+    reasons = sorted(
+        (r["source_table"], r["issue_type"], r["reason"])
+        for r in query(db, "select source_table, issue_type, reason from main.fct_quarantined_rows "
+                           "where reason like '%non_finite%' or reason like 'implausible%'")
+    )
+    assert reasons == [
+        ("deployments", "rejected", "implausible_timestamp:finished_at"),
+        ("deployments", "rejected", "implausible_timestamp:finished_at"),
+        ("llm_requests", "flagged", "non_finite:cost_usd"),
+        ("llm_requests", "flagged", "non_finite:cost_usd"),
+        ("product_events", "flagged", "non_finite:revenue_usd"),
+    ]
+    staged = query(db, "select count(*) as n from main.stg_ai_maturity_raw__llm_requests "
+                       "where request_id in (select request_id from raw.llm_requests where isinf(cost_usd)) and cost_usd is null")
+    assert staged == [{"n": 2}]
+    bounds = query(db, "select min(period_start) as first, max(period_start) as last from main.fct_change_delivery")
+    assert (str(bounds[0]["first"]), str(bounds[0]["last"])) == ("2025-01-01", "2025-12-01")
+
+
 def test_sqlfluff_lint_is_clean(demo_warehouse: DemoWarehouse) -> None:
     env = {**os.environ, "AI_MATURITY_DUCKDB_PATH": str(demo_warehouse.db_path), "DBT_PROFILES_DIR": str(PROJECT_DIR / "profiles")}
     completed = subprocess.run(

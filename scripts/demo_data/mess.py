@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 from typing import Any
 
 import numpy as np
@@ -93,6 +94,7 @@ def inject(ctx: Ctx, tables: dict[str, pd.DataFrame]) -> MessLog:
     _monitoring(ctx, tables, log)
     _llm(ctx, tables, log)
     _product_and_people(ctx, tables, log)
+    _impossible_values(ctx, tables, log)
     return log
 
 
@@ -316,3 +318,32 @@ def manifest(tables: dict[str, pd.DataFrame], log: MessLog) -> dict[str, dict]:
             ],
         }
     return out
+
+
+def _impossible_values(ctx: Ctx, t: dict[str, pd.DataFrame], log: MessLog) -> None:
+    """Non-finite numbers and implausible clocks (an own random stream, drawn last, so the rest of
+    the demo is unchanged): two +inf costs and a +inf revenue on existing rows (flagged: the
+    field is null; NaN cannot travel through pandas, which DuckDB reads as null), and deployments
+    dated 2999 and 1970 (rejected: their period timestamp is implausible)."""
+    rng = ctx.rng("mess", "impossible")
+    req = t["llm_requests"]
+    costed = (req["cost_usd"] > 0).to_numpy(dtype=bool) & _mid_year(req["started_at"])
+    for i in _pick(rng, costed, k=2):
+        req.at[i, "cost_usd"] = float("inf")
+        log.add("llm_requests", "flagged", "non_finite:cost_usd", _row(req, i))
+    pe = t["product_events"]
+    i = _pick(rng, (pe["revenue_usd"] > 0).to_numpy(dtype=bool))[0]
+    pe.at[i, "revenue_usd"] = float("inf")
+    log.add("product_events", "flagged", "non_finite:revenue_usd", _row(pe, i))
+    d = t["deployments"]
+    production = (d["environment"] == "production").to_numpy(dtype=bool)
+    new = []
+    # epoch microseconds computed without pandas' nanosecond timestamps, which end in 2262
+    for n, when in enumerate((datetime(2999, 1, 1), datetime(1970, 1, 2)), start=4):
+        micros = (when - datetime(1970, 1, 1)) // timedelta(microseconds=1)
+        base = _row(d, _pick(rng, production)[0])
+        base.update(deployment_id=f"dep-x-{n:06d}", started_at=micros - 10 * MINUTE, finished_at=micros)
+        new.append(base)
+        log.add("deployments", "rejected", "implausible_timestamp:finished_at", base)
+    t["deployments"] = _append(d, new)
+
