@@ -1,4 +1,4 @@
-with raw_rows as (
+with raw_rows as {{ ai_maturity.not_materialized() }} (
     {{ ai_maturity.raw_batch('bias_audits', parents={'team_id': 'teams'}) }}
 ),
 
