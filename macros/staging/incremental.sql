@@ -5,8 +5,10 @@
   groups: the rows sharing a dedupe key (the table's `meta.batch_group` when set, else its
   `meta.primary_key`), so a group is always replaced whole (delete+insert on `_group_key`) and the
   dedupe across batches stays exact. An incremental run re-validates the groups that
-    - received a row loaded after the table's watermark (greatest `_loaded_at` minus the var
-      `ai_maturity__incremental_lookback_hours`), or a row with a null `_loaded_at`, or
+    - hold a row loaded after the table's watermark (greatest `_loaded_at` minus the var
+      `ai_maturity__incremental_lookback_hours`) or a row with a null `_loaded_at`, and hold another
+      number of raw rows than the table validated (raw tables only grow: an unchanged count is an
+      unchanged group, so a quiet table or a loader without load times costs no re-validation), or
     - reference a parent group (a team, a service's ownership, a request, a deployment, a change)
       that was re-validated after this table's last batch (`_batch_at`): its validity may have changed.
   `--full-refresh` (and Spark, whose parquet tables cannot delete rows) rebuilds the whole table.
@@ -52,9 +54,7 @@
     {%- set lookback = var('ai_maturity__incremental_lookback_hours', 48) | int -%}
     {%- set group_key = ai_maturity.batch_group_key(table_name) -%}
     {%- set last_batch = '(select max(_batch_at) from ' ~ this ~ ')' -%}
-    select delivered.*
-    from ({{ delivered }}) as delivered
-    where {{ group_key }} in (
+    {%- set recent -%}
         select {{ group_key }}
         from ({{ delivered }}) as delivered
         where delivered._loaded_at is null
@@ -62,11 +62,39 @@
                 (select {{ dbt.dateadd('hour', -lookback, 'max(_loaded_at)') }} from {{ this }}),
                 cast('1900-01-01' as {{ dbt.type_timestamp() }})
             )
+    {%- endset %}
+    select delivered.*
+    from ({{ delivered }}) as delivered
+    where {{ group_key }} in (
+        {#- a recent group is re-validated when it holds another number of raw rows than were validated -#}
+        select delivered_groups.group_key
+        from (
+            select
+                {{ group_key }} as group_key,
+                count(*) as delivered_rows
+            from ({{ delivered }}) as delivered
+            where {{ group_key }} in ({{ recent }})
+            group by {{ group_key }}
+        ) as delivered_groups
+        left join (
+            select
+                _group_key as group_key,
+                count(*) as validated_rows
+            from {{ this }}
+            where _group_key in ({{ recent }})
+            group by _group_key
+        ) as validated_groups
+            on delivered_groups.group_key = validated_groups.group_key
+        where validated_groups.validated_rows is null
+            or validated_groups.validated_rows != delivered_groups.delivered_rows
         {%- for column, relation in parent_relations.items() %}
-            or delivered.{{ column }} in (
-                select _group_key from {{ relation }}
-                where _batch_at > coalesce({{ last_batch }}, cast('1900-01-01' as {{ dbt.type_timestamp() }}))
-            )
+        union all
+        select {{ group_key }}
+        from ({{ delivered }}) as delivered
+        where delivered.{{ column }} in (
+            select _group_key from {{ relation }}
+            where _batch_at > coalesce({{ last_batch }}, cast('1900-01-01' as {{ dbt.type_timestamp() }}))
+        )
         {%- endfor %}
     )
 {% endmacro %}
