@@ -38,6 +38,19 @@ def raw_contract() -> dict[str, list[tuple[str, str]]]:
     }
 
 
+def copy_seed(con: duckdb.DuckDBPyConnection, seed: str, relation: str, types: Mapping[str, str]) -> None:
+    """A host project's own copy of a package seed (its CSV, with the given column types) as `relation`."""
+    type_sql = ", ".join(f"'{column}': '{kind}'" for column, kind in types.items())
+    con.execute(
+        f"create table {relation} as select * from read_csv(?, header = true, types = {{{type_sql}}})",
+        [str(PROJECT_DIR / "seeds" / f"{seed}.csv")],
+    )
+
+
+CRITERIA_TYPES = {"level": "integer", "threshold": "double"}
+SMART_TARGET_TYPES = {"target_value": "double", "deadline": "date"}
+
+
 def write_raw_tables(db_path: Path, rows: Mapping[str, Sequence[Row]], schema: str = "raw") -> None:
     """Create every contract table (empty unless rows are given) in `schema` of the DuckDB file."""
     with duckdb.connect(str(db_path)) as con:

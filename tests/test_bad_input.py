@@ -8,7 +8,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from harness import DbtResult, failures, query, run_dbt, write_raw_tables
+from harness import CRITERIA_TYPES, DbtResult, copy_seed, failures, query, run_dbt, write_raw_tables
 from test_change_delivery import RAW
 
 
@@ -46,7 +46,6 @@ def test_missing_optional_column_reads_as_null(tmp_path: Path) -> None:
     assert rows == [{"n": 13, "with_strategy": 0}]
 
 
-SEEDS_DIR = Path(__file__).resolve().parents[1] / "seeds"
 # SMART targets of the package seed whose metric needs a table switched off below
 UNMEASURABLE_TARGETS = {
     "all_sla_adherence": ("sla_adherence", "inference_windows"),
@@ -69,11 +68,7 @@ def without_training_runs(tmp_path_factory: pytest.TempPathFactory) -> tuple[Pat
         con.execute("drop table raw.training_runs")
         con.execute("drop table raw.inference_windows")
         con.execute("create schema host")
-        con.execute(
-            "create table host.maturity_criteria as select * from read_csv(?, header = true, "
-            "types = {'level': 'integer', 'threshold': 'double'})",
-            [str(SEEDS_DIR / "maturity_criteria.csv")],
-        )
+        copy_seed(con, "maturity_criteria", "host.maturity_criteria", CRITERIA_TYPES)
         con.execute(
             "insert into host.maturity_criteria values "
             f"('{HOST_CRITERION}', 'process', 1, 'deployments_count', '>=', 1000, 'not_met', 'the host wants volume')"

@@ -14,10 +14,18 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from harness import PROFILES_DIR, PROJECT_DIR, DbtResult, run_dbt, write_raw_tables
+from harness import (
+    CRITERIA_TYPES,
+    PROFILES_DIR,
+    PROJECT_DIR,
+    SMART_TARGET_TYPES,
+    DbtResult,
+    copy_seed,
+    run_dbt,
+    write_raw_tables,
+)
 from test_change_delivery import RAW
 
-SEEDS_DIR = PROJECT_DIR / "seeds"
 VALIDATION_TESTS = [
     "test_name:maturity_criteria_are_valid",
     "test_name:smart_targets_are_smart",
@@ -37,16 +45,8 @@ def host_relations(db_path: Path, criteria: Sequence[str], targets: Sequence[str
     write_raw_tables(db_path, RAW)
     with duckdb.connect(str(db_path)) as con:
         con.execute("create schema host")
-        con.execute(
-            "create table host.maturity_criteria as select * from read_csv(?, header = true, "
-            "types = {'level': 'integer', 'threshold': 'double'})",
-            [str(SEEDS_DIR / "maturity_criteria.csv")],
-        )
-        con.execute(
-            "create table host.smart_targets as select * from read_csv(?, header = true, "
-            "types = {'target_value': 'double', 'deadline': 'date'})",
-            [str(SEEDS_DIR / "smart_targets.csv")],
-        )
+        copy_seed(con, "maturity_criteria", "host.maturity_criteria", CRITERIA_TYPES)
+        copy_seed(con, "smart_targets", "host.smart_targets", SMART_TARGET_TYPES)
         for row in criteria:
             con.execute(f"insert into host.maturity_criteria ({CRITERION_COLUMNS}) values {row}")
         for row in targets:
