@@ -2,12 +2,14 @@
 
 The raw data is the small demo plus late re-deliveries that change old rows (a deployment turned
 failed, a request's cost, a request moved to an unknown team so its chunks and evaluations become
-orphans, a service handed to another team), late-arriving events for early periods, and exact
+orphans, a service handed to another team, a request moved to another trace, a RAG question
+with one more relevant chunk), late-arriving events for early periods, and exact
 copies of early rows (equal and null `_loaded_at`). It is built (a) in one full refresh and (b) as
 randomized incremental batches drawn by hypothesis: cut points on the `_loaded_at` timeline, rows
 that land one batch late within the lookback window, rows with a null `_loaded_at` in any batch,
 and one batch holding only the duplicate copies. After every batch every raw row is accounted for;
-after the last one every mart equals (a).
+after the last one every mart, and every event-grain model that recomputes only the changed
+entities, equals (a).
 """
 
 from __future__ import annotations
@@ -29,6 +31,11 @@ from table_compare import compare_tables, read_duckdb
 
 GENERATOR = PROJECT_DIR / "scripts" / "generate_demo_data.py"
 MARTS = sorted(path.stem for path in (PROJECT_DIR / "models" / "marts").rglob("*.sql"))
+# event-grain models that recompute only the changed entities (their `_batch_at` differs by run)
+CHANGED_ENTITY_MODELS = sorted(
+    path.stem for path in (PROJECT_DIR / "models" / "intermediate").rglob("*.sql")
+    if "changed_keys_cte" in path.read_text()
+)
 RUN = ["build", "--exclude", "test_type:data", "test_type:unit"]  # seeds and models: values are what matter here
 LATE = "{late}"
 
@@ -57,6 +64,16 @@ REDELIVERIES = [
     # a team re-delivered unchanged
     f"""insert into raw.teams select * replace ({LATE} + interval 4 hour as _loaded_at)
         from raw.teams where team_id in (select min(team_id) from raw.teams)""",
+    # a request of a multi-request trace moves to a trace of its own: both traces change
+    f"""insert into raw.llm_requests select * replace ('moved-trace' as trace_id, {LATE} + interval 7 hour as _loaded_at)
+        from raw.llm_requests where request_id in (
+            select min(request_id) from raw.llm_requests where trace_id in (
+                select trace_id from raw.llm_requests where environment = 'production'
+                group by trace_id having count(*) > 2 order by trace_id limit 1))""",
+    # a question learns one more relevant chunk: the recall of every answer to it changes
+    f"""insert into raw.rag_eval_cases select * replace ('late-chunk' as chunk_id, {LATE} + interval 8 hour as _loaded_at)
+        from raw.rag_eval_cases where (case_id, chunk_id) in (
+            select case_id, min(chunk_id) from raw.rag_eval_cases group by case_id order by case_id limit 1)""",
     # late-arriving events of early periods
     f"""update raw.product_events set _loaded_at = {LATE} + interval 5 hour
         where event_id in (select event_id from raw.product_events order by occurred_at, event_id limit 5)""",
@@ -85,7 +102,8 @@ def source(tmp_path_factory: pytest.TempPathFactory) -> Source:
     with duckdb.connect(str(path)) as con:
         late = con.execute("select max(_loaded_at) + interval 30 day from raw.llm_requests").fetchone()[0]
         for statement in REDELIVERIES:
-            con.execute(statement.replace("{late}", f"timestamp '{late}'"))
+            changed = con.execute(statement.replace("{late}", f"timestamp '{late}'")).fetchone()[0]
+            assert changed > 0, f"the late change changed no row: {statement}"
         con.execute("create schema dups")
         for table, key in DUPLICATE_TABLES.items():
             # a copy with the same _loaded_at and one with a null _loaded_at of the three earliest rows
@@ -176,12 +194,14 @@ def assert_same_marts(expected_db: Path, actual_db: Path, label: str) -> None:
     problems = []
     with duckdb.connect(str(expected_db), read_only=True) as expected_con, \
             duckdb.connect(str(actual_db), read_only=True) as actual_con:
-        for mart in MARTS:
-            expected = read_duckdb(expected_con, f"main.{mart}")
-            actual = read_duckdb(actual_con, f"main.{mart}")
+        relations = [f"main.{mart}" for mart in MARTS] + [
+            f"(select * exclude (_batch_at) from main.{model})" for model in CHANGED_ENTITY_MODELS]
+        for relation in relations:
+            expected = read_duckdb(expected_con, relation)
+            actual = read_duckdb(actual_con, relation)
             diffs = compare_tables(expected, actual, [], label)
             if diffs:
-                problems.append(f"{mart}: {len(diffs)} difference(s), e.g. {diffs[:3]}")
+                problems.append(f"{relation}: {len(diffs)} difference(s), e.g. {diffs[:3]}")
     assert not problems, "\n".join(problems)
 
 

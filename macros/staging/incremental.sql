@@ -33,7 +33,7 @@
 {#- The two bookkeeping columns of a base model: its group and the run that validated it. -#}
 {% macro batch_columns(table_name) %}
     {{ ai_maturity.batch_group_key(table_name) }} as _group_key,
-    cast('{{ run_started_at.strftime("%Y-%m-%d %H:%M:%S") }}' as {{ dbt.type_timestamp() }}) as _batch_at
+    {{ ai_maturity.batch_at() }} as _batch_at
 {%- endmacro %}
 
 {#-

@@ -3,18 +3,26 @@
   team, feature, model, prompt and retrieval config of its request (the request's values win), else
   to its own (offline suites without a request). `is_quality_suite` marks the suites
   `production_sample` and `human_review` that scope hallucination, unwarranted refusal,
-  faithfulness and instruction following. Grain: evaluation_id.
+  faithfulness and instruction following. Grain: evaluation_id. Incremental: recomputes the
+  changed evaluations and those of a changed request (macros/intermediate/changed_entities.sql).
 -#}
-with evaluations as (
+with {{ ai_maturity.changed_keys_cte(
+    {'llm_evaluations': 'evaluation_id'},
+    related=[('llm_evaluations', 'evaluation_id', 'request_id', 'llm_requests', 'request_id')],
+) }}
+
+evaluations as (
     select * from {{ ref('stg_ai_maturity_raw__llm_evaluations') }}
     where {{ ai_maturity.as_of_filter('evaluated_at') }}
+        and {{ ai_maturity.is_changed('evaluation_id') }}
 ),
 
 requests as (
     select * from {{ ref('int_llm_requests_measured') }}
+    where request_id in (select request_id from evaluations)
 ),
 
-final as (
+attributed as (
     select
         evaluations.evaluation_id,
         evaluations.request_id,
@@ -34,9 +42,15 @@ final as (
         evaluations.score_value,
         evaluations.passed,
         evaluations.is_legitimate_request,
-        evaluations.suite in ('production_sample', 'human_review') as is_quality_suite
+        evaluations.suite in ('production_sample', 'human_review') as is_quality_suite,
+        {{ ai_maturity.batch_at() }} as _batch_at
     from evaluations
     left join requests on evaluations.request_id = requests.request_id
+),
+
+final as (
+    select * from attributed
+    {{ ai_maturity.union_tombstones('evaluation_id', 'attributed') }}
 )
 
 select * from final

@@ -2,27 +2,39 @@
   Every LLM request started up to the as-of cut-off (all environments), with what the §5 request
   metrics need: scope (environment `production` or null), trace key, provenance ids, time to first
   token, latency per output token, its evaluation verdicts (any suite) and downvotes.
-  Grain: request_id.
+  Grain: request_id. Incremental: recomputes the requests whose row, evaluations, chunks or
+  down-votes changed (macros/intermediate/changed_entities.sql).
 -#}
-with requests as (
+with {{ ai_maturity.changed_keys_cte({
+    'llm_requests': 'request_id',
+    'llm_evaluations': 'request_id',
+    'llm_request_chunks': 'request_id',
+    'product_events': 'request_id',
+}) }}
+
+requests as (
     select * from {{ ref('stg_ai_maturity_raw__llm_requests') }}
     where {{ ai_maturity.as_of_filter('started_at') }}
+        and {{ ai_maturity.is_changed('request_id') }}
 ),
 
 evaluations as (
     select * from {{ ref('stg_ai_maturity_raw__llm_evaluations') }}
     where request_id is not null
+        and {{ ai_maturity.is_changed('request_id') }}
         and {{ ai_maturity.as_of_filter('evaluated_at') }}
 ),
 
 chunks as (
     select * from {{ ref('stg_ai_maturity_raw__llm_request_chunks') }}
+    where {{ ai_maturity.is_changed('request_id') }}
 ),
 
 downvotes as (
     select * from {{ ref('stg_ai_maturity_raw__product_events') }}
     where event_type = 'downvote'
         and request_id is not null
+        and {{ ai_maturity.is_changed('request_id') }}
         and {{ ai_maturity.as_of_filter('occurred_at') }}
 ),
 
@@ -55,10 +67,7 @@ joined as (
     select
         requests.request_id,
         requests.trace_id,
-        {{ ai_maturity.surrogate_key([
-            'requests.trace_id',
-            'case when requests.trace_id is null then requests.request_id end',
-        ]) }} as trace_key,
+        {{ ai_maturity.llm_trace_key('requests.trace_id', 'requests.request_id') }} as trace_key,
         requests.parent_request_id,
         requests.team_id,
         requests.feature_name,
@@ -96,7 +105,7 @@ joined as (
     left join downvote_counts on requests.request_id = downvote_counts.request_id
 ),
 
-final as (
+measured as (
     select
         request_id,
         trace_id,
@@ -145,8 +154,14 @@ final as (
         downvotes_count > 0 as has_downvote,
         case
             when status = 'ok' and failed_evaluations_count = 0 and downvotes_count = 0 then output_tokens
-        end as useful_output_tokens
+        end as useful_output_tokens,
+        {{ ai_maturity.batch_at() }} as _batch_at
     from joined
+),
+
+final as (
+    select * from measured
+    {{ ai_maturity.union_tombstones('request_id', 'measured') }}
 )
 
 select * from final

@@ -6,11 +6,17 @@
   under (feature, response model, model version, prompt hash, retrieval config) are those of its
   lead request: the first request that is not an auxiliary step (embeddings, retrieval,
   execute_tool), else the first request — so a RAG query whose first call embeds the question is
-  counted under the model that answered it. Grain: trace_key.
+  counted under the model that answered it. Grain: trace_key. Incremental: recomputes the traces
+  a changed request belongs to, or belonged to (macros/intermediate/changed_entities.sql).
 -#}
-with requests as (
+with {{ ai_maturity.changed_keys_cte({
+    'llm_requests': ai_maturity.llm_trace_key('trace_id', 'request_id'),
+}) }}
+
+requests as (
     select * from {{ ref('int_llm_requests_measured') }}
     where is_in_scope
+        and {{ ai_maturity.is_changed('trace_key') }}
 ),
 
 ordered as (
@@ -48,7 +54,7 @@ trace_costs as (
     group by trace_key
 ),
 
-final as (
+costed as (
     select
         first_requests.trace_key,
         first_requests.trace_id,
@@ -65,10 +71,16 @@ final as (
         trace_costs.last_ended_at,
         trace_costs.requests_count,
         trace_costs.costed_requests_count,
-        trace_costs.cost_usd
+        trace_costs.cost_usd,
+        {{ ai_maturity.batch_at() }} as _batch_at
     from first_requests
     inner join lead_requests on first_requests.trace_key = lead_requests.trace_key
     inner join trace_costs on first_requests.trace_key = trace_costs.trace_key
+),
+
+final as (
+    select * from costed
+    {{ ai_maturity.union_tombstones('trace_key', 'costed') }}
 )
 
 select * from final

@@ -4,20 +4,29 @@
   (rag_eval_cases) and their intersection. Precision = cited ∩ relevant ÷ cited (null when nothing
   is cited: an uncited answer); recall = cited ∩ relevant ÷ relevant (0 for an uncited answer).
   A question with no relevant chunk on record (unknown case) cannot be scored: both null, not
-  counted as uncited. Grain: request_id.
+  counted as uncited. Grain: request_id. Incremental: recomputes the requests whose row or chunks
+  changed and those of a changed question (macros/intermediate/changed_entities.sql).
 -#}
-with requests as (
+with {{ ai_maturity.changed_keys_cte(
+    {'llm_requests': 'request_id', 'llm_request_chunks': 'request_id'},
+    related=[('llm_requests', 'request_id', 'eval_case_id', 'rag_eval_cases', 'case_id')],
+) }}
+
+requests as (
     select * from {{ ref('int_llm_requests_measured') }}
     where eval_case_id is not null
+        and {{ ai_maturity.is_changed('request_id') }}
 ),
 
 cited_chunks as (
     select * from {{ ref('stg_ai_maturity_raw__llm_request_chunks') }}
     where kind = 'cited'
+        and {{ ai_maturity.is_changed('request_id') }}
 ),
 
 relevant_chunks as (
     select * from {{ ref('stg_ai_maturity_raw__rag_eval_cases') }}
+    where case_id in (select eval_case_id from requests)
 ),
 
 case_sizes as (
@@ -65,7 +74,7 @@ counted as (
     left join citations on requests.request_id = citations.request_id
 ),
 
-final as (
+scored as (
     select
         *,
         is_known_case and cited_chunks_count = 0 as is_uncited,
@@ -76,8 +85,14 @@ final as (
         case
             when is_known_case
                 then {{ ai_maturity.safe_divide('cited_relevant_chunks_count', 'relevant_chunks_count') }}
-        end as citation_recall
+        end as citation_recall,
+        {{ ai_maturity.batch_at() }} as _batch_at
     from counted
+),
+
+final as (
+    select * from scored
+    {{ ai_maturity.union_tombstones('request_id', 'scored') }}
 )
 
 select * from final

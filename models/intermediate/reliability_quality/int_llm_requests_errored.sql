@@ -1,15 +1,19 @@
 {#-
   LLM requests in the scope of request metrics (environment `production` or null), each with its
   team, period (started_at) and whether it errored (status `error` or `timeout`). No user key or
-  text. Grain: request_id.
+  text. Grain: request_id. Incremental: recomputes the changed requests
+  (macros/intermediate/changed_entities.sql).
 -#}
-with llm_requests as (
+with {{ ai_maturity.changed_keys_cte({'llm_requests': 'request_id'}) }}
+
+llm_requests as (
     select * from {{ ref('stg_ai_maturity_raw__llm_requests') }}
     where (environment = 'production' or environment is null)
         and {{ ai_maturity.as_of_filter('started_at') }}
+        and {{ ai_maturity.is_changed('request_id') }}
 ),
 
-final as (
+classified as (
     select
         request_id,
         team_id,
@@ -17,8 +21,14 @@ final as (
         started_at,
         {{ ai_maturity.period_start('started_at') }} as period_start,
         status,
-        status in ('error', 'timeout') as is_error
+        status in ('error', 'timeout') as is_error,
+        {{ ai_maturity.batch_at() }} as _batch_at
     from llm_requests
+),
+
+final as (
+    select * from classified
+    {{ ai_maturity.union_tombstones('request_id', 'classified') }}
 )
 
 select * from final

@@ -1,0 +1,137 @@
+{#-
+  Incremental event-grain models.
+
+  An event-grain `int_` model (one row per request, trace, evaluation, …) is incremental on
+  DuckDB and PostgreSQL (delete+insert on its key; Spark rebuilds it whole, like the base tables).
+  An incremental run recomputes only the entities the raw batches since its last run can have
+  changed: it reads the key groups of the base tables re-validated after its own newest `_batch_at`,
+  takes EVERY version of those groups (a base table keeps the superseded and rejected deliveries
+  too), and maps each version to the model's key. The old version of a re-delivered row names the
+  entity it used to belong to (a request moved to another trace, an evaluation of another request),
+  the new one the entity it belongs to now: both are recomputed. An entity that no longer exists
+  (its row now rejected, superseded, or cut off) comes out as a tombstone — the key with a null
+  `_batch_at` — which replaces the old row and is deleted by the model's post-hook
+  (`delete_tombstones()`).
+-#}
+
+{#- This run recomputes only the changed entities (false on a full build, and in a unit test,
+    where the model has no relation of its own). -#}
+{% macro recomputes_changed_only() %}
+    {{- return(this is not none and is_incremental()) -}}
+{% endmacro %}
+
+{#- The `_batch_at` of the rows a model writes in this run (the run that validated them). -#}
+{% macro batch_at() %}
+    {{- return("cast('" ~ run_started_at.strftime("%Y-%m-%d %H:%M:%S") ~ "' as " ~ dbt.type_timestamp() ~ ")") -}}
+{% endmacro %}
+
+{#-
+  Every version of the base rows of `table_name` whose key group was re-validated after this
+  model's newest `_batch_at`, as the values of `expression` (column `changed_key`).
+-#}
+{% macro changed_values(table_name, expression) %}
+    {%- set relation = ref('base_ai_maturity_raw__' ~ table_name) -%}
+    {%- set since -%}
+        coalesce((select max(_batch_at) from {{ this }}), cast('1900-01-01' as {{ dbt.type_timestamp() }}))
+    {%- endset -%}
+    {%- set query -%}
+        select {{ expression }} as changed_key
+        from {{ relation }}
+        where _group_key in (select _group_key from {{ relation }} where _batch_at > {{ since }})
+    {%- endset -%}
+    {{ return(query) }}
+{% endmacro %}
+
+{#-
+  The CTE `changed` (followed by a comma) of the model keys (column `changed_key`, distinct, not
+  null) an incremental run recomputes; nothing on a full build. `sources` maps a raw table name to
+  the SQL expression of the model key over a row of its base table, e.g. {'llm_requests':
+  'request_id', 'llm_evaluations': 'request_id'}. `related` adds keys reached through another
+  table: a list of (table, expression, column, source table, source expression) — `expression` over
+  every version of the base rows of `table` whose `column` is among the changed values of `source
+  expression` in `source table` (e.g. the requests of a changed RAG eval case:
+  ('llm_requests', 'request_id', 'eval_case_id', 'rag_eval_cases', 'case_id')).
+-#}
+{% macro changed_keys_cte(sources, related=[]) %}
+    {#- refs at parse time, so dbt sees the dependencies; a full build (and a unit test, whose
+        inputs are the model's staging and intermediate parents) reads no base table -#}
+    {%- if not execute -%}
+        {%- for table_name in sources -%}
+            {%- do ref('base_ai_maturity_raw__' ~ table_name) -%}
+        {%- endfor -%}
+        {%- for table_name, expression, column, source_table, source_expression in related -%}
+            {%- do ref('base_ai_maturity_raw__' ~ table_name) -%}
+            {%- do ref('base_ai_maturity_raw__' ~ source_table) -%}
+        {%- endfor -%}
+    {%- endif -%}
+    {%- if not ai_maturity.recomputes_changed_only() -%}
+        {{ return('') }}
+    {%- endif -%}
+    {%- set queries = [] -%}
+    {%- for table_name, expression in sources.items() -%}
+        {%- do queries.append(ai_maturity.changed_values(table_name, expression)) -%}
+    {%- endfor -%}
+    {%- for table_name, expression, column, source_table, source_expression in related -%}
+        {%- set query -%}
+        select {{ expression }} as changed_key
+        from {{ ref('base_ai_maturity_raw__' ~ table_name) }}
+        where {{ column }} in (
+            select changed_key from ({{ ai_maturity.changed_values(source_table, source_expression) }}) as changed_values
+        )
+        {%- endset -%}
+        {%- do queries.append(query) -%}
+    {%- endfor -%}
+    {%- set cte -%}
+changed as (
+    select distinct changed_key
+    from (
+        {{ queries | join('\n        union all\n') }}
+    ) as changed_versions
+    where changed_key is not null
+),
+    {%- endset -%}
+    {{ return(cte) }}
+{% endmacro %}
+
+{#- `column` is a changed key (always true on a full build). -#}
+{% macro is_changed(column) %}
+    {{- return(column ~ ' in (select changed_key from changed)' if ai_maturity.recomputes_changed_only() else 'true') -}}
+{% endmacro %}
+
+{#-
+  `union all` the rows that replace the changed keys the model no longer produces (nothing on a
+  full build): the key, every other column null (`_batch_at` null marks a tombstone). `computed` is
+  the CTE of the model's new rows, in the model's column order.
+-#}
+{% macro union_tombstones(key_column, computed) %}
+    {%- if not ai_maturity.recomputes_changed_only() -%}
+        {{ return('') }}
+    {%- endif -%}
+    {%- set columns = adapter.get_columns_in_relation(this) -%}
+    {%- set query %}
+    union all
+    select
+    {%- for column in columns %}
+        {% if column.name | lower == key_column | lower -%}
+            changed.changed_key
+        {%- else -%}
+            cast(null as {{ column.data_type }})
+        {%- endif %} as {{ column.name }}{{ ',' if not loop.last }}
+    {%- endfor %}
+    from changed
+    where not exists (
+        select 1 from {{ computed }}
+        where {{ computed }}.{{ key_column }} = changed.changed_key
+    )
+    {%- endset %}
+    {{ return(query) }}
+{% endmacro %}
+
+{#- The post-hook of an incremental event-grain model: drop the tombstones it just wrote. -#}
+{% macro delete_tombstones() %}
+    {%- if ai_maturity.recomputes_changed_only() -%}
+        delete from {{ this }} where _batch_at is null
+    {%- else -%}
+        select 1 as nothing_to_delete
+    {%- endif -%}
+{% endmacro %}
