@@ -1,14 +1,18 @@
 {#-
   Each product event with its period (occurred_at, UTC) and what it counts for in the business-value
   metrics. The user appears only as a salted hash (`user_hash`), for distinct counts; `user_key`
-  stays in staging. Nothing after var ai_maturity__as_of counts. Grain: event_id.
+  stays in staging. Nothing after var ai_maturity__as_of counts. Grain: event_id. Incremental:
+  recomputes the changed events (macros/intermediate/changed_entities.sql).
 -#}
-with product_events as (
+with {{ ai_maturity.changed_keys_cte({'product_events': 'event_id'}) }}
+
+product_events as (
     select * from {{ ref('stg_ai_maturity_raw__product_events') }}
     where {{ ai_maturity.as_of_filter('occurred_at') }}
+        and {{ ai_maturity.is_changed('event_id') }}
 ),
 
-final as (
+classified as (
     select
         event_id,
         team_id,
@@ -23,8 +27,14 @@ final as (
         is_ai_feature and event_type in ('upvote', 'downvote') as is_ai_feedback,
         is_ai_feature and event_type = 'downvote' as is_ai_downvote,
         event_type = 'conversion' as is_conversion,
-        case when event_type = 'conversion' then revenue_usd end as conversion_revenue_usd
+        case when event_type = 'conversion' then revenue_usd end as conversion_revenue_usd,
+        {{ ai_maturity.batch_at() }} as _batch_at
     from product_events
+),
+
+final as (
+    select * from classified
+    {{ ai_maturity.union_tombstones('event_id', 'classified') }}
 )
 
 select * from final

@@ -4,15 +4,28 @@
   availability = 1 − errors ÷ requests must reach the `availability` objective, latency_p95_ms
   must not exceed the `latency_p95_ms` objective. A window is SLO-evaluated when it has requests
   and its service has at least one target; it meets its SLO when it meets every target its service
-  has. Grain: service_id × model_name × window_start (window_id).
+  has. Grain: service_id × model_name × window_start (window_id). Incremental: recomputes the
+  changed windows and every window of a service whose targets changed
+  (macros/intermediate/changed_entities.sql).
 -#}
-with inference_windows as (
-    select * from {{ ref('stg_ai_maturity_raw__inference_windows') }}
+{%- set window_id = ai_maturity.surrogate_key(['service_id', 'model_name', 'window_start']) %}
+with {{ ai_maturity.changed_keys_cte(
+    {'inference_windows': window_id},
+    related=[('inference_windows', window_id, 'service_id', 'slo_targets', 'service_id')],
+) }}
+
+inference_windows as (
+    select
+        *,
+        {{ window_id }} as window_id
+    from {{ ref('stg_ai_maturity_raw__inference_windows') }}
     where {{ ai_maturity.as_of_filter('window_start') }}
+        and {{ ai_maturity.is_changed(window_id) }}
 ),
 
 slo_targets as (
     select * from {{ ref('stg_ai_maturity_raw__slo_targets') }}
+    where service_id in (select service_id from inference_windows)
 ),
 
 service_objectives as (
@@ -26,8 +39,7 @@ service_objectives as (
 
 measured as (
     select
-        {{ ai_maturity.surrogate_key(['inference_windows.service_id', 'inference_windows.model_name', 'inference_windows.window_start']) }}
-            as window_id,
+        inference_windows.window_id,
         inference_windows.service_id,
         inference_windows.model_name,
         inference_windows.model_version,
@@ -61,7 +73,7 @@ verdicts as (
     from measured
 ),
 
-final as (
+checked as (
     select
         window_id,
         service_id,
@@ -84,8 +96,14 @@ final as (
         meets_latency_objective,
         case when is_slo_evaluated then
                 coalesce(meets_availability_objective, true) and coalesce(meets_latency_objective, true)
-        end as meets_slo
+        end as meets_slo,
+        {{ ai_maturity.batch_at() }} as _batch_at
     from verdicts
+),
+
+final as (
+    select * from checked
+    {{ ai_maturity.union_tombstones('window_id', 'checked') }}
 )
 
 select * from final
