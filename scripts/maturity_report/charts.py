@@ -97,6 +97,31 @@ def maturity_heatmap(cells: pd.DataFrame, team_order: list[str], column_order: l
     return _render(("heatmap", tuple(team_order), tuple(column_order)), build, cells=cells)
 
 
+def plane_levels(counts: pd.DataFrame, row_order: list[str]) -> Spec:
+    """How many teams sit at each level on each plane (and overall). `counts`: row, level, teams, share_text."""
+
+    def build() -> alt.TopLevelMixin:
+        base = alt.Chart(_data("counts")).encode(
+            x=alt.X("level:O", title="level", scale=alt.Scale(domain=LEVELS), axis=alt.Axis(labelAngle=0, orient="top")),
+            y=alt.Y("row:N", title=None, sort=row_order),
+        )
+        tooltip = [
+            alt.Tooltip("row:N", title="plane"),
+            alt.Tooltip("level:O", title="level"),
+            alt.Tooltip("teams:Q", title="teams"),
+            alt.Tooltip("share_text:N", title="share of teams"),
+        ]
+        rect = base.mark_rect(stroke="white").encode(
+            color=alt.Color("teams:Q", title="teams", scale=alt.Scale(scheme="blues")), tooltip=tooltip
+        )
+        text = base.mark_text(fontSize=11).encode(
+            text="teams:Q", color=alt.condition("datum.dark", alt.value("white"), alt.value("black")), tooltip=tooltip
+        )
+        return alt.layer(rect, text).properties(width=alt.Step(56), height=alt.Step(24))
+
+    return _render(("plane_levels", tuple(row_order)), build, counts=counts)
+
+
 def level_distribution(counts: pd.DataFrame, period_order: list[str]) -> Spec:
     """Teams per overall level and period (stacked). `counts`: period_label, level, teams, stage."""
 

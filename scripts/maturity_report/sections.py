@@ -104,6 +104,7 @@ class OrgView:
     teams_count: int
     level_counts: list[tuple[int, int]]
     heatmap: Panel
+    plane_levels: Panel
     distribution: Panel
     blocking: Panel
     alerts_chart: Panel
@@ -205,6 +206,7 @@ class Builder:
             teams_count=len(data.teams),
             level_counts=[(int(level), int(count)) for level, count in latest["maturity_level"].value_counts().sort_index().items()],
             heatmap=self._heatmap(latest),
+            plane_levels=self._plane_levels(latest),
             distribution=self._distribution(),
             blocking=self._blocking(),
             alerts_chart=self._alerts_chart(),
@@ -265,6 +267,28 @@ class Builder:
             self.registry.add(spec),
             caption="Outlined cells marked ◆ are the binding planes: the overall level is their minimum.",
         )
+
+    def _plane_levels(self, latest: pd.DataFrame) -> Panel:
+        title = f"Teams per level on each plane, {_label(self.labels, self.latest)}"
+        if latest.empty:
+            return Panel(title, note="no team has a maturity level yet")
+        columns = [(humanise(p), f"{p}_level") for p in self.data.planes] + [(OVERALL, "maturity_level")]
+        rows = []
+        for label, column in columns:
+            counts = latest[column].dropna().astype(int).value_counts()
+            top = int(counts.max()) if not counts.empty else 0
+            for level, teams in counts.items():
+                rows.append(
+                    {
+                        "row": label,
+                        "level": int(level),
+                        "teams": int(teams),
+                        "share_text": f"{100 * teams / len(latest):.0f} % of {len(latest)} teams",
+                        "dark": teams > top / 2,
+                    }
+                )
+        spec = charts.plane_levels(pd.DataFrame(rows), [label for label, _ in columns])
+        return Panel(title, self.registry.add(spec))
 
     def _distribution(self) -> Panel:
         title = "Overall maturity level over time (teams per level)"
@@ -476,7 +500,11 @@ class Builder:
             value = last["metric_value"].iloc[0] if not last.empty else None
             n = last["sample_size"].iloc[0] if not last.empty else None
             band = bands.get(self.latest) if bands is not None else None
-            chart_id = self.registry.add(charts.sparkline(points, bands is not None)) if points["value"].notna().any() else None
+            chart_id = (
+                self.registry.add(charts.sparkline(points.drop(columns=["metric", "metric_name"]), bands is not None))
+                if points["value"].notna().any()
+                else None
+            )
             tiles.append(
                 Tile(
                     label,
@@ -505,7 +533,8 @@ class Builder:
                 empty = sorted(set(names) - measured)
                 points = points[points["metric_name"].isin(measured)]
                 caption = f"No data in any period: {', '.join(humanise(n) for n in empty)}." if empty else None
-                panels.append(Panel(title, self.registry.add(charts.metric_trends(points, unit)), caption=caption))
+                spec = charts.metric_trends(points.drop(columns="metric_name"), unit)
+                panels.append(Panel(title, self.registry.add(spec), caption=caption))
         return panels
 
     def _llm(self, team_id: str, alerts: pd.DataFrame) -> Panel:
@@ -523,7 +552,7 @@ class Builder:
                 "label": [f"{a.slo_class} {a.action}: {a.feature_name}" for a in fired.itertuples()],
             }
         )
-        spec = charts.llm_panel(points, [humanise(m) for m in LLM_METRICS], marks)
+        spec = charts.llm_panel(points.drop(columns="metric_name"), [humanise(m) for m in LLM_METRICS], marks)
         empty = [humanise(m) for m in LLM_METRICS if m not in set(points.loc[points["value"].notna(), "metric_name"])]
         notes = ["Dashed red rules: quality alerts where they fired."] if not fired.empty else []
         notes += [f"No data in any period: {', '.join(empty)}."] if empty else []
