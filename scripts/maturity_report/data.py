@@ -65,11 +65,16 @@ class ReportData:
         return pd.Timestamp(self.maturity["period_start"].max())
 
 
+SORT_KEYS = ("team_id", "period_start", "plane", "metric_name", "criterion_id", "target_id", "alert_id", "source_table", "issue_type", "reason")
+
+
 def _normalise(frame: pd.DataFrame) -> pd.DataFrame:
+    """Dates as timestamps, rows in key order (every engine returns them in its own order)."""
     for column in DATE_COLUMNS:
         if column in frame.columns:
             frame[column] = pd.to_datetime(frame[column]).dt.normalize()
-    return frame
+    keys = [column for column in SORT_KEYS if column in frame.columns]
+    return frame.sort_values(keys, kind="stable").reset_index(drop=True) if keys else frame
 
 
 def load(warehouse: Warehouse, schema: str) -> ReportData:
@@ -79,9 +84,11 @@ def load(warehouse: Warehouse, schema: str) -> ReportData:
     if missing:
         raise ReportError(f"schema {schema!r} lacks the mart(s) {', '.join(missing)}: run a full `dbt build` first")
     frames = {name: _normalise(warehouse.query(f"select * from {schema}.{name}")) for name in MARTS}
-    quarantine = warehouse.query(
-        "select source_table, issue_type, reason, count(*) as quarantined_rows "
-        f"from {schema}.fct_quarantined_rows group by source_table, issue_type, reason"
+    quarantine = _normalise(
+        warehouse.query(
+            "select source_table, issue_type, reason, count(*) as quarantined_rows "
+            f"from {schema}.fct_quarantined_rows group by source_table, issue_type, reason"
+        )
     )
     return ReportData(
         schema=schema,

@@ -339,7 +339,7 @@ class Builder:
         alerts = self.data.alerts
         shown = alerts[(alerts["slo_class"].isin(["p1", "p2"])) | (alerts["status"] == "open")]
         shown = shown.assign(open_first=shown["status"] != "open").sort_values(
-            ["slo_class", "open_first", "first_period", "team_id"]
+            ["slo_class", "open_first", "first_period", "team_id", "alert_id"]
         )
         return [self._alert_row(alert) for alert in shown.itertuples()]
 
@@ -425,7 +425,7 @@ class Builder:
             smart=smart_panel,
             survey_columns=survey_columns,
             survey_rows=survey_rows,
-            alerts=[self._alert_row(alert) for alert in alerts.sort_values(["slo_class", "first_period"]).itertuples()],
+            alerts=[self._alert_row(alert) for alert in alerts.sort_values(["slo_class", "first_period", "alert_id"]).itertuples()],
         )
 
     def _timeline(self, maturity: pd.DataFrame) -> Panel:
