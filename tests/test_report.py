@@ -29,7 +29,7 @@ from harness import query
 from maturity_report.data import load
 from maturity_report.formatting import NO_DATA, format_sample_size, format_value
 from maturity_report.sections import Builder
-from maturity_report.warehouse import DuckDBWarehouse
+from maturity_report.warehouse import DuckDBWarehouse, profile_target
 
 REPORT = PROJECT_DIR / "scripts" / "report.py"
 LEVEL_FOUR_TEAM = next(team.team_id for team in TEAMS if team.levels.overall == 4)
@@ -239,6 +239,33 @@ def test_empty_warehouse_is_one_line(tmp_path: Path) -> None:
     assert (completed.returncode, completed.stderr.count("\n")) == (2, 1)
     assert completed.stderr.startswith("report.py: no schema holds fct_team_maturity")
     assert not (tmp_path / "r.html").exists()
+
+
+def test_targets_read_the_dbt_profile(monkeypatch: pytest.MonkeyPatch) -> None:
+    for name, value in {
+        "AI_MATURITY_PG_HOST": "db.internal",
+        "AI_MATURITY_PG_PORT": "6543",
+        "AI_MATURITY_PG_USER": "analyst",
+        "AI_MATURITY_PG_DBNAME": "warehouse",
+    }.items():
+        monkeypatch.setenv(name, value)
+    settings = profile_target("postgres")
+    assert (settings["host"], settings["port"], settings["user"], settings["dbname"]) == ("db.internal", 6543, "analyst", "warehouse")
+    monkeypatch.delenv("AI_MATURITY_DUCKDB_PATH", raising=False)
+    assert Path(profile_target("duckdb")["path"]).resolve() == PROJECT_DIR / "data" / "ai_maturity.duckdb"
+    monkeypatch.setenv("AI_MATURITY_DUCKDB_PATH", "/x/y.duckdb")
+    assert profile_target("duckdb")["path"] == "/x/y.duckdb"
+
+
+def test_unreachable_postgres_is_one_line(tmp_path: Path) -> None:
+    env = {**os.environ, "AI_MATURITY_PG_HOST": "127.0.0.1", "AI_MATURITY_PG_PORT": "9", "AI_MATURITY_PG_DBNAME": "nowhere"}
+    completed = subprocess.run(
+        [sys.executable, str(REPORT), "--target", "postgres", "--out", str(tmp_path / "r.html")],
+        capture_output=True, text=True, env=env, check=False,
+    )
+    assert completed.returncode == 2
+    assert completed.stderr.startswith("report.py: cannot connect to PostgreSQL 127.0.0.1:9/nowhere: ")
+    assert completed.stderr.count("\n") == 1, completed.stderr
 
 
 def test_help_has_no_side_effects(tmp_path: Path) -> None:

@@ -47,6 +47,14 @@ def check_identifier(name: str, what: str) -> str:
     return name
 
 
+def _as_number(value: Any) -> int | float:
+    """dbt's `as_number` filter: the rendered text as a number, or a one-line error."""
+    try:
+        return float(value) if "." in str(value) else int(value)
+    except ValueError:
+        raise ReportError(f"the dbt profile expects a number, got {value!r}") from None
+
+
 def profile_target(target: str, profiles_dir: Path = DEFAULT_PROFILES_DIR) -> dict[str, Any]:
     """The settings of one target of the project's dbt profile, rendered as dbt renders them."""
     path = profiles_dir / "profiles.yml"
@@ -65,11 +73,12 @@ def profile_target(target: str, profiles_dir: Path = DEFAULT_PROFILES_DIR) -> di
 
     env.globals["env_var"] = env_var
     env.globals["flags"] = {"PROFILES_DIR": str(profiles_dir)}
-    env.filters["as_number"] = lambda value: float(value) if "." in str(value) else int(value)
+    env.filters["as_number"] = _as_number
 
     def render(value: Any) -> Any:
         if isinstance(value, str):
-            return env.from_string(value).render()
+            text = env.from_string(value).render()
+            return _as_number(text) if "as_number" in value else text
         if isinstance(value, dict):
             return {key: render(item) for key, item in value.items()}
         if isinstance(value, list):
