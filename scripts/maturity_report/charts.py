@@ -58,7 +58,9 @@ def _data(name: str) -> alt.NamedData:
 
 
 def _period_x(title: str | None = None) -> alt.X:
-    return alt.X("period:T", title=title, scale=alt.Scale(type="utc"), axis=alt.Axis(format=PERIOD_FORMAT, labelAngle=0, tickCount=6))
+    return alt.X(
+        "period:T", title=title, scale=alt.Scale(type="utc"), axis=alt.Axis(format=PERIOD_FORMAT, labelAngle=0, tickCount=6)
+    )
 
 
 def _level_colour(title: str = "level") -> alt.Color:
@@ -126,18 +128,23 @@ def level_distribution(counts: pd.DataFrame, period_order: list[str]) -> Spec:
     """Teams per overall level and period (stacked). `counts`: period_label, level, teams, stage."""
 
     def build() -> alt.TopLevelMixin:
-        return alt.Chart(_data("counts")).mark_bar().encode(
-            x=alt.X("period_label:O", title=None, sort=period_order, axis=alt.Axis(labelAngle=-40)),
-            y=alt.Y("teams:Q", title="teams", stack="zero"),
-            color=_level_colour("overall level"),
-            order=alt.Order("level:O", sort="descending"),
-            tooltip=[
-                alt.Tooltip("period_label:N", title="period"),
-                alt.Tooltip("level:O", title="overall level"),
-                alt.Tooltip("stage:N", title="stage"),
-                alt.Tooltip("teams:Q", title="teams"),
-            ],
-        ).properties(width=WIDTH - 100, height=220)
+        return (
+            alt.Chart(_data("counts"))
+            .mark_bar()
+            .encode(
+                x=alt.X("period_label:O", title=None, sort=period_order, axis=alt.Axis(labelAngle=-40)),
+                y=alt.Y("teams:Q", title="teams", stack="zero"),
+                color=_level_colour("overall level"),
+                order=alt.Order("level:O", sort="descending"),
+                tooltip=[
+                    alt.Tooltip("period_label:N", title="period"),
+                    alt.Tooltip("level:O", title="overall level"),
+                    alt.Tooltip("stage:N", title="stage"),
+                    alt.Tooltip("teams:Q", title="teams"),
+                ],
+            )
+            .properties(width=WIDTH - 100, height=220)
+        )
 
     return _render(("distribution", tuple(period_order)), build, counts=counts)
 
@@ -146,20 +153,25 @@ def blocking_criteria(rows: pd.DataFrame) -> Spec:
     """Criteria blocking the most teams in the latest period. `rows`: criterion_id, plane, teams, …"""
 
     def build() -> alt.TopLevelMixin:
-        return alt.Chart(_data("rows")).mark_bar().encode(
-            y=alt.Y("criterion_id:N", title=None, sort="-x", axis=alt.Axis(labelLimit=260)),
-            x=alt.X("teams:Q", title="teams blocked", axis=alt.Axis(tickMinStep=1)),
-            color=alt.Color("plane:N", title="plane"),
-            tooltip=[
-                alt.Tooltip("criterion_id:N", title="criterion"),
-                alt.Tooltip("rule:N", title="rule"),
-                alt.Tooltip("plane:N", title="plane"),
-                alt.Tooltip("target_level:O", title="towards level"),
-                alt.Tooltip("teams:Q", title="teams blocked"),
-                alt.Tooltip("binding_teams:Q", title="of which on their binding plane"),
-                alt.Tooltip("statuses:N", title="statuses"),
-            ],
-        ).properties(width=WIDTH - 160, height=alt.Step(18))
+        return (
+            alt.Chart(_data("rows"))
+            .mark_bar()
+            .encode(
+                y=alt.Y("criterion_id:N", title=None, sort="-x", axis=alt.Axis(labelLimit=260)),
+                x=alt.X("teams:Q", title="teams blocked", axis=alt.Axis(tickMinStep=1)),
+                color=alt.Color("plane:N", title="plane"),
+                tooltip=[
+                    alt.Tooltip("criterion_id:N", title="criterion"),
+                    alt.Tooltip("rule:N", title="rule"),
+                    alt.Tooltip("plane:N", title="plane"),
+                    alt.Tooltip("target_level:O", title="towards level"),
+                    alt.Tooltip("teams:Q", title="teams blocked"),
+                    alt.Tooltip("binding_teams:Q", title="of which on their binding plane"),
+                    alt.Tooltip("statuses:N", title="statuses"),
+                ],
+            )
+            .properties(width=WIDTH - 160, height=alt.Step(18))
+        )
 
     return _render(("blocking",), build, rows=rows)
 
@@ -168,16 +180,21 @@ def alerts_by_slo(counts: pd.DataFrame) -> Spec:
     """Open alerts per SLO class, stacked by alert type. `counts`: slo_class, alert_type, alerts."""
 
     def build() -> alt.TopLevelMixin:
-        return alt.Chart(_data("counts")).mark_bar().encode(
-            x=alt.X("slo_class:N", title="SLO class", sort="ascending", axis=alt.Axis(labelAngle=0)),
-            y=alt.Y("alerts:Q", title="open alerts", axis=alt.Axis(tickMinStep=1)),
-            color=alt.Color("alert_type:N", title="alert type"),
-            tooltip=[
-                alt.Tooltip("slo_class:N", title="SLO class"),
-                alt.Tooltip("alert_type:N", title="type"),
-                alt.Tooltip("alerts:Q", title="open alerts"),
-            ],
-        ).properties(width=260, height=200)
+        return (
+            alt.Chart(_data("counts"))
+            .mark_bar()
+            .encode(
+                x=alt.X("slo_class:N", title="SLO class", sort="ascending", axis=alt.Axis(labelAngle=0)),
+                y=alt.Y("alerts:Q", title="open alerts", axis=alt.Axis(tickMinStep=1)),
+                color=alt.Color("alert_type:N", title="alert type"),
+                tooltip=[
+                    alt.Tooltip("slo_class:N", title="SLO class"),
+                    alt.Tooltip("alert_type:N", title="type"),
+                    alt.Tooltip("alerts:Q", title="open alerts"),
+                ],
+            )
+            .properties(width=260, height=200)
+        )
 
     return _render(("alerts",), build, counts=counts)
 
@@ -186,8 +203,10 @@ def adoption_and_revenue(adoption: pd.DataFrame, revenue: pd.DataFrame, period_o
     """AI adoption share across teams (median, band min–max) and attributed revenue (sum over teams)."""
 
     def build() -> alt.TopLevelMixin:
-        band = alt.Chart(_data("adoption")).mark_area(opacity=0.25, color="#3182bd").encode(
-            x=_period_x(), y=alt.Y("low:Q", title="AI adoption share", axis=alt.Axis(format="%")), y2="high:Q"
+        band = (
+            alt.Chart(_data("adoption"))
+            .mark_area(opacity=0.25, color="#3182bd")
+            .encode(x=_period_x(), y=alt.Y("low:Q", title="AI adoption share", axis=alt.Axis(format="%")), y2="high:Q")
         )
         tooltip = [
             alt.Tooltip("period_label:N", title="period"),
@@ -196,17 +215,23 @@ def adoption_and_revenue(adoption: pd.DataFrame, revenue: pd.DataFrame, period_o
             alt.Tooltip("teams_text:N", title="teams measured"),
             alt.Tooltip("n_text:N", title="users (denominator)"),
         ]
-        line = alt.Chart(_data("adoption")).mark_line(point=True, color="#08519c").encode(
-            x=_period_x(), y="median:Q", tooltip=tooltip
+        line = (
+            alt.Chart(_data("adoption"))
+            .mark_line(point=True, color="#08519c")
+            .encode(x=_period_x(), y="median:Q", tooltip=tooltip)
         )
-        bars = alt.Chart(_data("revenue")).mark_bar(color="#31a354").encode(
-            x=alt.X("period_label:O", title=None, sort=period_order, axis=alt.Axis(labelAngle=-40)),
-            y=alt.Y("revenue:Q", title="AI-attributed revenue (USD)", axis=alt.Axis(format="$,.0f")),
-            tooltip=[
-                alt.Tooltip("period_label:N", title="period"),
-                alt.Tooltip("revenue_text:N", title="revenue, all teams"),
-                alt.Tooltip("teams_text:N", title="teams with data"),
-            ],
+        bars = (
+            alt.Chart(_data("revenue"))
+            .mark_bar(color="#31a354")
+            .encode(
+                x=alt.X("period_label:O", title=None, sort=period_order, axis=alt.Axis(labelAngle=-40)),
+                y=alt.Y("revenue:Q", title="AI-attributed revenue (USD)", axis=alt.Axis(format="$,.0f")),
+                tooltip=[
+                    alt.Tooltip("period_label:N", title="period"),
+                    alt.Tooltip("revenue_text:N", title="revenue, all teams"),
+                    alt.Tooltip("teams_text:N", title="teams with data"),
+                ],
+            )
         )
         adoption_chart = alt.layer(band, line).properties(width=240, height=200, title="AI adoption share")
         revenue_chart = bars.properties(width=240, height=200, title="AI-attributed revenue")
@@ -219,22 +244,27 @@ def quarantine(rows: pd.DataFrame) -> Spec:
     """Rows quarantined per raw table, by reason. `rows`: source_table, issue_type, reason, quarantined_rows."""
 
     def build() -> alt.TopLevelMixin:
-        return alt.Chart(_data("rows")).mark_bar().encode(
-            y=alt.Y("source_table:N", title=None, sort="-x"),
-            x=alt.X("quarantined_rows:Q", title="rows quarantined", axis=alt.Axis(tickMinStep=1)),
-            color=alt.Color(
-                "issue_type:N",
-                title="issue",
-                scale=alt.Scale(domain=["rejected", "flagged", "duplicate"], range=["#d73027", "#fdae61", "#abd9e9"]),
-            ),
-            detail="reason:N",
-            tooltip=[
-                alt.Tooltip("source_table:N", title="table"),
-                alt.Tooltip("issue_type:N", title="issue"),
-                alt.Tooltip("reason:N", title="reason"),
-                alt.Tooltip("quarantined_rows:Q", title="rows"),
-            ],
-        ).properties(width=WIDTH - 160, height=alt.Step(16))
+        return (
+            alt.Chart(_data("rows"))
+            .mark_bar()
+            .encode(
+                y=alt.Y("source_table:N", title=None, sort="-x"),
+                x=alt.X("quarantined_rows:Q", title="rows quarantined", axis=alt.Axis(tickMinStep=1)),
+                color=alt.Color(
+                    "issue_type:N",
+                    title="issue",
+                    scale=alt.Scale(domain=["rejected", "flagged", "duplicate"], range=["#d73027", "#fdae61", "#abd9e9"]),
+                ),
+                detail="reason:N",
+                tooltip=[
+                    alt.Tooltip("source_table:N", title="table"),
+                    alt.Tooltip("issue_type:N", title="issue"),
+                    alt.Tooltip("reason:N", title="reason"),
+                    alt.Tooltip("quarantined_rows:Q", title="rows"),
+                ],
+            )
+            .properties(width=WIDTH - 160, height=alt.Step(16))
+        )
 
     return _render(("quarantine",), build, rows=rows)
 
@@ -290,7 +320,9 @@ def sparkline(points: pd.DataFrame, has_band: bool) -> Spec:
             if has_band
             else alt.value("#3182bd")
         )
-        dots = base.mark_point(filled=True, size=30).encode(color=colour, tooltip=tooltip).transform_filter("isValid(datum.value)")
+        dots = (
+            base.mark_point(filled=True, size=30).encode(color=colour, tooltip=tooltip).transform_filter("isValid(datum.value)")
+        )
         return alt.layer(line, dots).properties(width=170, height=44)
 
     return _render(("sparkline", has_band), build, points=points)
@@ -330,8 +362,10 @@ def llm_panel(points: pd.DataFrame, metric_order: list[str], alerts: pd.DataFram
     def build() -> alt.TopLevelMixin:
         charts = []
         for metric in shown:
-            base = alt.Chart(_data("points")).transform_filter(alt.datum.metric == metric).encode(
-                x=_period_x(), y=alt.Y("value:Q", title=None, scale=alt.Scale(zero=False))
+            base = (
+                alt.Chart(_data("points"))
+                .transform_filter(alt.datum.metric == metric)
+                .encode(x=_period_x(), y=alt.Y("value:Q", title=None, scale=alt.Scale(zero=False)))
             )
             tooltip = [
                 alt.Tooltip("period_label:N", title="period"),
@@ -340,7 +374,9 @@ def llm_panel(points: pd.DataFrame, metric_order: list[str], alerts: pd.DataFram
             ]
             layers: list[alt.Chart] = [
                 base.mark_line(color="#3182bd", invalid="break-paths-show-domains"),
-                base.mark_point(filled=True, size=28, color="#08519c").encode(tooltip=tooltip).transform_filter("isValid(datum.value)"),
+                base.mark_point(filled=True, size=28, color="#08519c")
+                .encode(tooltip=tooltip)
+                .transform_filter("isValid(datum.value)"),
             ]
             if with_alerts:
                 rule = alt.Chart(_data("alerts")).encode(x=_period_x())
@@ -362,18 +398,23 @@ def smart_status(cells: pd.DataFrame, target_order: list[str], period_order: lis
     """SMART targets × period coloured by status. `cells`: period_label, target_id, status, texts."""
 
     def build() -> alt.TopLevelMixin:
-        return alt.Chart(_data("cells")).mark_rect(stroke="white").encode(
-            x=alt.X("period_label:O", title=None, sort=period_order, axis=alt.Axis(labelAngle=-40)),
-            y=alt.Y("target_id:N", title=None, sort=target_order, axis=alt.Axis(labelLimit=240)),
-            color=alt.Color("status:N", title="status", scale=alt.Scale(domain=STATUS_ORDER, range=STATUS_COLOURS)),
-            tooltip=[
-                alt.Tooltip("target_id:N", title="target"),
-                alt.Tooltip("period_label:N", title="period"),
-                alt.Tooltip("status:N", title="status"),
-                alt.Tooltip("observed_text:N", title="observed"),
-                alt.Tooltip("n_text:N", title="sample"),
-                alt.Tooltip("rule:N", title="target"),
-            ],
-        ).properties(width=WIDTH, height=alt.Step(18))
+        return (
+            alt.Chart(_data("cells"))
+            .mark_rect(stroke="white")
+            .encode(
+                x=alt.X("period_label:O", title=None, sort=period_order, axis=alt.Axis(labelAngle=-40)),
+                y=alt.Y("target_id:N", title=None, sort=target_order, axis=alt.Axis(labelLimit=240)),
+                color=alt.Color("status:N", title="status", scale=alt.Scale(domain=STATUS_ORDER, range=STATUS_COLOURS)),
+                tooltip=[
+                    alt.Tooltip("target_id:N", title="target"),
+                    alt.Tooltip("period_label:N", title="period"),
+                    alt.Tooltip("status:N", title="status"),
+                    alt.Tooltip("observed_text:N", title="observed"),
+                    alt.Tooltip("n_text:N", title="sample"),
+                    alt.Tooltip("rule:N", title="target"),
+                ],
+            )
+            .properties(width=WIDTH, height=alt.Step(18))
+        )
 
     return _render(("smart", tuple(target_order), tuple(period_order)), build, cells=cells)

@@ -65,7 +65,18 @@ class ReportData:
         return pd.Timestamp(self.maturity["period_start"].max())
 
 
-SORT_KEYS = ("team_id", "period_start", "plane", "metric_name", "criterion_id", "target_id", "alert_id", "source_table", "issue_type", "reason")
+SORT_KEYS = (
+    "team_id",
+    "period_start",
+    "plane",
+    "metric_name",
+    "criterion_id",
+    "target_id",
+    "alert_id",
+    "source_table",
+    "issue_type",
+    "reason",
+)
 
 
 def _normalise(frame: pd.DataFrame) -> pd.DataFrame:

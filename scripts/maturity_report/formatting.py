@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 import pandas as pd
@@ -21,11 +22,24 @@ def is_number(value: Any) -> bool:
     return math.isfinite(number)
 
 
+def settle(value: Any) -> float:
+    """A finite number rounded to 12 significant digits, so that engines whose sums differ in the
+    last bits (DuckDB, Spark, PostgreSQL) print the same digits."""
+    return float(f"{float(value):.12g}")
+
+
+def format_score(value: Any, digits: int = 2) -> str:
+    """A survey score with `digits` decimals, rounded half up (0.685 → 0.69), or "no data"."""
+    if not is_number(value):
+        return NO_DATA
+    return str(Decimal(repr(settle(value))).quantize(Decimal(1).scaleb(-digits), rounding=ROUND_HALF_UP))
+
+
 def format_value(value: Any, unit: str | None) -> str:
     """A metric value in its unit (from dim_metrics), or "no data"."""
     if not is_number(value):
         return NO_DATA
-    number = float(value)
+    number = settle(value)
     if unit == "ratio":
         return f"{number * 100:.1f} %"
     if unit == "usd":
@@ -51,7 +65,7 @@ def format_plain(value: Any, digits: int = 3) -> str:
     """A threshold, observed value or gap without a unit."""
     if not is_number(value):
         return NO_DATA
-    number = float(value)
+    number = settle(value)
     if number == int(number) and abs(number) < 1e15:
         return f"{int(number):,}"
     return f"{number:.{digits}g}"

@@ -18,6 +18,7 @@ from maturity_report.formatting import (
     format_period,
     format_plain,
     format_sample_size,
+    format_score,
     format_value,
     humanise,
     is_number,
@@ -169,9 +170,12 @@ class Builder:
                 "metric": [humanise(name) for name in frame["metric_name"]],
                 "metric_name": list(frame["metric_name"]),
                 "value": [_clean(value) for value in frame["metric_value"]],
-                "value_text": [format_value(v, self.units.get(m)) for v, m in zip(frame["metric_value"], frame["metric_name"])],
+                "value_text": [
+                    format_value(v, self.units.get(m)) for v, m in zip(frame["metric_value"], frame["metric_name"], strict=True)
+                ],
                 "n_text": [
-                    format_sample_size(n, self.has_n.get(m, False)) for n, m in zip(frame["sample_size"], frame["metric_name"])
+                    format_sample_size(n, self.has_n.get(m, False))
+                    for n, m in zip(frame["sample_size"], frame["metric_name"], strict=True)
                 ],
             }
         )
@@ -204,7 +208,9 @@ class Builder:
         return OrgView(
             latest_period=_label(self.labels, self.latest) if self.latest is not None else NO_DATA,
             teams_count=len(data.teams),
-            level_counts=[(int(level), int(count)) for level, count in latest["maturity_level"].value_counts().sort_index().items()],
+            level_counts=[
+                (int(level), int(count)) for level, count in latest["maturity_level"].value_counts().sort_index().items()
+            ],
             heatmap=self._heatmap(latest),
             plane_levels=self._plane_levels(latest),
             distribution=self._distribution(),
@@ -259,9 +265,7 @@ class Builder:
                         "provisional_text": "yes" if row.is_provisional else "no",
                     }
                 )
-        spec = charts.maturity_heatmap(
-            pd.DataFrame(rows), self._team_order(latest), [humanise(p) for p in planes] + [OVERALL]
-        )
+        spec = charts.maturity_heatmap(pd.DataFrame(rows), self._team_order(latest), [humanise(p) for p in planes] + [OVERALL])
         return Panel(
             title,
             self.registry.add(spec),
@@ -295,12 +299,20 @@ class Builder:
         maturity = self.data.maturity
         if maturity.empty:
             return Panel(title, note=NO_DATA)
-        counts = maturity.groupby(["period_start", "maturity_level"]).agg(
-            teams=("team_id", "nunique"), stage=("stage_name", "first")
-        ).reset_index()
+        counts = (
+            maturity.groupby(["period_start", "maturity_level"])
+            .agg(teams=("team_id", "nunique"), stage=("stage_name", "first"))
+            .reset_index()
+        )
         iso, labels = self._period_fields(counts["period_start"])
         frame = pd.DataFrame(
-            {"period": iso, "period_label": labels, "level": counts["maturity_level"].astype(int), "teams": counts["teams"], "stage": counts["stage"]}
+            {
+                "period": iso,
+                "period_label": labels,
+                "level": counts["maturity_level"].astype(int),
+                "teams": counts["teams"],
+                "stage": counts["stage"],
+            }
         )
         return Panel(title, self.registry.add(charts.level_distribution(frame, self.period_order)))
 
@@ -320,11 +332,18 @@ class Builder:
             .sort_values(["teams", "criterion_id"], ascending=[False, True])
             .head(TOP_BLOCKING_CRITERIA)
         )
-        grouped["rule"] = [self._rule(m, c, t) for m, c, t in zip(grouped["metric_name"], grouped["comparator"], grouped["threshold"])]
+        grouped["rule"] = [
+            self._rule(m, c, t)
+            for m, c, t in zip(grouped["metric_name"], grouped["comparator"], grouped["threshold"], strict=True)
+        ]
         grouped["binding_teams"] = grouped["binding_teams"].astype(int)
         grouped["target_level"] = grouped["target_level"].astype(int)
         frame = grouped[["criterion_id", "plane", "target_level", "teams", "binding_teams", "statuses", "rule"]]
-        caption = f"The {TOP_BLOCKING_CRITERIA} criteria of the next level that block most teams." if len(blockers["criterion_id"].unique()) > TOP_BLOCKING_CRITERIA else None
+        caption = (
+            f"The {TOP_BLOCKING_CRITERIA} criteria of the next level that block most teams."
+            if len(blockers["criterion_id"].unique()) > TOP_BLOCKING_CRITERIA
+            else None
+        )
         return Panel(title, self.registry.add(charts.blocking_criteria(frame)), caption=caption)
 
     def _alerts_chart(self) -> Panel:
@@ -352,16 +371,30 @@ class Builder:
         earned = revenue[revenue["metric_value"].map(is_number)]
         if measured.empty and earned.empty:
             return Panel(title, note="no team has product events")
-        a = measured.groupby("period_start").agg(
-            median=("metric_value", "median"), low=("metric_value", "min"), high=("metric_value", "max"),
-            teams=("team_id", "nunique"), users=("sample_size", "max"),
-        ).reset_index()
+        a = (
+            measured.groupby("period_start")
+            .agg(
+                median=("metric_value", "median"),
+                low=("metric_value", "min"),
+                high=("metric_value", "max"),
+                teams=("team_id", "nunique"),
+                users=("sample_size", "max"),
+            )
+            .reset_index()
+        )
         iso, labels = self._period_fields(a["period_start"])
         adoption_frame = pd.DataFrame(
             {
-                "period": iso, "period_label": labels, "median": a["median"], "low": a["low"], "high": a["high"],
+                "period": iso,
+                "period_label": labels,
+                "median": a["median"],
+                "low": a["low"],
+                "high": a["high"],
                 "median_text": [format_value(v, "ratio") for v in a["median"]],
-                "range_text": [f"{format_value(lo, 'ratio')} – {format_value(hi, 'ratio')}" for lo, hi in zip(a["low"], a["high"])],
+                "range_text": [
+                    f"{format_value(lo, 'ratio')} – {format_value(hi, 'ratio')}"
+                    for lo, hi in zip(a["low"], a["high"], strict=True)
+                ],
                 "teams_text": [f"{t} teams" for t in a["teams"]],
                 "n_text": [format_sample_size(n, True) for n in a["users"]],
             }
@@ -370,7 +403,9 @@ class Builder:
         iso, labels = self._period_fields(r["period_start"])
         revenue_frame = pd.DataFrame(
             {
-                "period": iso, "period_label": labels, "revenue": r["revenue"],
+                "period": iso,
+                "period_label": labels,
+                "revenue": r["revenue"],
                 "revenue_text": [format_value(v, "usd") for v in r["revenue"]],
                 "teams_text": [f"{t} teams" for t in r["teams"]],
             }
@@ -425,7 +460,9 @@ class Builder:
             smart=smart_panel,
             survey_columns=survey_columns,
             survey_rows=survey_rows,
-            alerts=[self._alert_row(alert) for alert in alerts.sort_values(["slo_class", "first_period", "alert_id"]).itertuples()],
+            alerts=[
+                self._alert_row(alert) for alert in alerts.sort_values(["slo_class", "first_period", "alert_id"]).itertuples()
+            ],
         )
 
     def _timeline(self, maturity: pd.DataFrame) -> Panel:
@@ -437,7 +474,7 @@ class Builder:
         for row in maturity.itertuples():
             for plane in planes + [OVERALL]:
                 held = row.maturity_level if plane == OVERALL else getattr(row, f"{plane}_level")
-                period_level = None if plane == OVERALL else getattr(row, f"{plane}_period_level")
+                period_level: Any = None if plane == OVERALL else getattr(row, f"{plane}_period_level")
                 rows.append(
                     {
                         "period_label": _label(self.labels, row.period_start),
@@ -570,12 +607,15 @@ class Builder:
                 "period_label": [_label(self.labels, p) for p in frame["period_start"]],
                 "target_id": frame["target_id"].tolist(),
                 "status": frame["status"].tolist(),
-                "observed_text": [format_value(v, u) for v, u in zip(frame["observed_value"], units)],
+                "observed_text": [format_value(v, u) for v, u in zip(frame["observed_value"], units, strict=True)],
                 "n_text": [
                     format_sample_size(n, self.has_n.get(m, False)) if is_number(v) else ""
-                    for n, m, v in zip(frame["sample_size"], frame["metric_name"], frame["observed_value"])
+                    for n, m, v in zip(frame["sample_size"], frame["metric_name"], frame["observed_value"], strict=True)
                 ],
-                "rule": [self._rule(m, c, t) for m, c, t in zip(frame["metric_name"], frame["comparator"], frame["target_value"])],
+                "rule": [
+                    self._rule(m, c, t)
+                    for m, c, t in zip(frame["metric_name"], frame["comparator"], frame["target_value"], strict=True)
+                ],
             }
         )
         targets = sorted(frame["target_id"].unique())
@@ -591,7 +631,9 @@ class Builder:
                     "period": _label(self.labels, row.period_start),
                     "status": str(row.status),
                     "observed": format_value(row.observed_value, unit),
-                    "n": format_sample_size(row.sample_size, self.has_n.get(row.metric_name, False)) if is_number(row.observed_value) else "",
+                    "n": format_sample_size(row.sample_size, self.has_n.get(row.metric_name, False))
+                    if is_number(row.observed_value)
+                    else "",
                     "deadline": format_period(row.deadline),
                     "owner": str(row.owner),
                     "action": str(row.action),
@@ -611,7 +653,9 @@ class Builder:
         for row in people.itertuples():
             cells = []
             for instrument in instruments:
-                respondents_column = f"{instrument}_respondents" if f"{instrument}_respondents" in columns else "survey_respondents"
+                respondents_column = (
+                    f"{instrument}_respondents" if f"{instrument}_respondents" in columns else "survey_respondents"
+                )
                 suppressed_column = f"{instrument}_is_suppressed" if f"{instrument}_is_suppressed" in columns else "is_suppressed"
                 score = getattr(row, f"{instrument}_score")
                 respondents = getattr(row, respondents_column)
@@ -619,7 +663,7 @@ class Builder:
                     cells.append({"text": suppressed_text, "kind": "suppressed"})
                 elif is_number(score):
                     sample = format_sample_size(respondents, True)
-                    cells.append({"text": f"{float(score):.2f} ({sample} respondents)", "kind": "value"})
+                    cells.append({"text": f"{format_score(score)} ({sample} respondents)", "kind": "value"})
                 else:
                     cells.append({"text": NO_DATA, "kind": "none"})
             rows.append({"period": _label(self.labels, row.period_start), "cells": cells})

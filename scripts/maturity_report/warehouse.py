@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 import re
+import warnings
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -167,12 +168,19 @@ class SparkWarehouse:
     """The local Spark catalog of the `spark` target (scripts/spark_env.py builds the same session)."""
 
     def __init__(self) -> None:
-        from spark_env import get_session
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", FutureWarning)  # pyspark's notice about pandas 3
+            from spark_env import get_session
 
-        self._session = get_session({"spark.app.name": "ai_maturity_report"})
+            # toPandas without Arrow (pyarrow is not a dependency): no fallback warning
+            self._session = get_session(
+                {"spark.app.name": "ai_maturity_report", "spark.sql.execution.arrow.pyspark.enabled": "false"}
+            )
 
     def query(self, sql: str) -> pd.DataFrame:
-        return self._session.sql(sql).toPandas()
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", FutureWarning)  # pyspark's notice about pandas 3
+            return self._session.sql(sql).toPandas()
 
     def schemas_with_table(self, table: str) -> list[str]:
         catalog = self._session.catalog
