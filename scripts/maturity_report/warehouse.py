@@ -184,7 +184,7 @@ class SparkWarehouse:
 
     def schemas_with_table(self, table: str) -> list[str]:
         catalog = self._session.catalog
-        return sorted(db.name for db in catalog.listDatabases() if catalog.tableExists(table, db.name))
+        return sorted(db.name for db in catalog.listDatabases() if catalog.tableExists(f"{db.name}.{table}"))
 
     def close(self) -> None:
         self._session.stop()
