@@ -14,9 +14,11 @@ from typing import Any
 import altair as alt
 import pandas as pd
 
+from maturity_report.data import MAX_LEVEL
+
 Spec = dict[str, Any]
 
-LEVELS = [0, 1, 2, 3, 4]
+LEVELS = list(range(MAX_LEVEL + 1))
 LEVEL_COLOURS = ["#d7301f", "#fc8d59", "#fdcc8a", "#9ecae1", "#3182bd"]
 BAND_ORDER = ["elite", "high", "medium", "low"]
 BAND_COLOURS = ["#1a9850", "#91cf60", "#fee08b", "#d73027"]

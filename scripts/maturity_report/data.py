@@ -26,6 +26,7 @@ MARTS = (
 DATE_COLUMNS = ("period_start", "first_period", "last_period", "deadline", "first_period_start", "last_period_start")
 PLANE_LEVEL_SUFFIX = "_period_level"
 MIN_RESPONDENTS_VAR = "ai_maturity__min_respondents"
+MAX_LEVEL = 4  # maturity levels run 0-4 on every plane (the product contract, maturity.md)
 
 
 def min_respondents(project_file: Path = PROJECT_DIR / "dbt_project.yml") -> int:

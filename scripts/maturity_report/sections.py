@@ -12,7 +12,7 @@ from typing import Any
 import pandas as pd
 
 from maturity_report import charts
-from maturity_report.data import ReportData
+from maturity_report.data import MAX_LEVEL, ReportData
 from maturity_report.formatting import (
     NO_DATA,
     format_period,
@@ -494,8 +494,8 @@ class Builder:
         frame = self.blockers_by_team.get(team_id)
         period = _label(self.labels, self.latest)
         if frame is None or frame.empty:
-            if current is not None and all(current[f"{p}_level"] == 4 for p in self.data.planes):
-                return [], f"No blockers: level 4 on every plane in {period}."
+            if current is not None and all(current[f"{p}_level"] == MAX_LEVEL for p in self.data.planes):
+                return [], f"No blockers: level {MAX_LEVEL} on every plane in {period}."
             return [], f"No blockers recorded in {period}."
         rows = []
         for row in frame.sort_values(["is_binding_plane", "plane", "criterion_id"], ascending=[False, True, True]).itertuples():
