@@ -87,6 +87,10 @@ class _Scripts(HTMLParser):
             self.outside.append(data)
 
 
+def _no_constant(name: str) -> None:
+    raise AssertionError(f"{name} in the chart data")
+
+
 def test_report_is_one_self_contained_file(report_html: Path) -> None:
     html = report_html.read_text()
     page = _Scripts()
@@ -98,7 +102,11 @@ def test_report_is_one_self_contained_file(report_html: Path) -> None:
     assert "<link" not in html.lower()
     assert not re.search(r"https?://", "".join(page.outside)), "a URL outside the scripts"
     assert all("src" not in attrs for attrs, _ in page.scripts)
-    specs = json.loads(next(body for attrs, body in page.scripts if attrs.get("id") == "chart-specs"))
+    specs = json.loads(
+        next(body for attrs, body in page.scripts if attrs.get("id") == "chart-specs"), parse_constant=_no_constant
+    )
+    # no NaN, infinity or Python None printed anywhere on the page
+    assert not re.search(r"\b(nan|NaN|inf|Infinity|None)\b", "".join(page.outside))
     # every chart's data is inline: no spec loads data from a URL
     assert not re.search(r'"url"\s*:', json.dumps(specs))
     chart_ids = re.findall(r'data-chart="(chart-\d+)"', html)
@@ -282,6 +290,29 @@ def test_unreachable_postgres_is_one_line(tmp_path: Path) -> None:
     assert completed.returncode == 2
     assert completed.stderr.startswith("report.py: cannot connect to PostgreSQL 127.0.0.1:9/nowhere: ")
     assert completed.stderr.count("\n") == 1, completed.stderr
+
+
+def test_empty_marts_say_no_data(demo_warehouse: DemoWarehouse, tmp_path: Path) -> None:
+    """Every mart present and empty (a warehouse with no events yet): a report that says so."""
+    empty = tmp_path / "empty_marts.duckdb"
+    with duckdb.connect(str(empty)) as con:
+        con.execute(f"attach '{demo_warehouse.db_path}' as demo (read_only)")
+        tables = con.execute(
+            "select table_name from information_schema.tables where table_catalog = 'demo' and table_schema = 'main' "
+            "and (table_name like 'fct_%' or table_name like 'dim_%')"
+        ).fetchall()
+        for (table,) in tables:
+            con.execute(f"create table main.{table} as select * from demo.main.{table} where false")
+    out = tmp_path / "report.html"
+    completed = run_report("--duckdb", str(empty), "--out", str(out))
+    assert completed.returncode == 0, completed.stderr
+    html = out.read_text()
+    assert "no team has a maturity level yet" in html
+    assert "no raw row was rejected, flagged or duplicated" in html
+    assert re.findall(r'data-chart="(chart-\d+)"', html) == []
+    page = _Scripts()
+    page.feed(html)
+    assert not re.search(r"\b(nan|NaN|inf|Infinity|None)\b", "".join(page.outside))
 
 
 def test_help_has_no_side_effects(tmp_path: Path) -> None:
