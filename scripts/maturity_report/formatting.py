@@ -55,7 +55,7 @@ def format_value(value: Any, unit: str | None) -> str:
 def format_sample_size(sample_size: Any, has_sample_size: bool) -> str:
     """The sample size beside a value: "n = 64"; a count or a calendar rate has none; no sample is "n = 0"."""
     if not has_sample_size:
-        return "n not applicable (not a sample statistic)"
+        return "n not applicable"
     if not is_number(sample_size):
         return "n = 0"
     return f"n = {int(float(sample_size)):,}"
