@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Set up on a fresh machine, load the demo data and run the whole job on DuckDB:
-#   bash scripts/demo.sh            (AI_MATURITY_DUCKDB_PATH picks the file; default data/ai_maturity.duckdb)
+# Set up on a fresh machine, load the demo data, run the whole job on DuckDB and write the report:
+#   bash scripts/demo.sh            (AI_MATURITY_DUCKDB_PATH picks the file; default data/ai_maturity.duckdb;
+#                                    the report is report.html beside it, or AI_MATURITY_REPORT_PATH)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/bootstrap.sh
@@ -10,3 +11,6 @@ mkdir -p "$(dirname "$AI_MATURITY_DUCKDB_PATH")"
 .venv/bin/python scripts/generate_demo_data.py --duckdb "$AI_MATURITY_DUCKDB_PATH" --profile "${AI_MATURITY_DEMO_PROFILE:-small}"
 .venv/bin/dbt build --target duckdb
 echo "Marts are in $AI_MATURITY_DUCKDB_PATH (schema main): fct_change_delivery, fct_team_metrics, ..."
+report="${AI_MATURITY_REPORT_PATH:-$(dirname "$AI_MATURITY_DUCKDB_PATH")/report.html}"
+.venv/bin/python scripts/report.py --duckdb "$AI_MATURITY_DUCKDB_PATH" --out "$report"
+echo "Maturity report (one self-contained HTML file, opens offline): $report"

@@ -9,6 +9,14 @@ export DBT_PROFILES_DIR="$PWD/profiles"
 # Where PostgreSQL's server programs are installed and we may run them (as root, through the
 # postgres user), a throw-away local server joins the cross-engine comparison; otherwise those
 # tests are skipped with their reason (or point AI_MATURITY_PG_* at your own server).
+# The report's browser test needs Debian's chromium: install it when it is missing and we may
+# (root with apt-get); otherwise that test is skipped with the reason.
+if ! command -v chromium >/dev/null 2>&1 && [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+  echo "Installing chromium for the report's browser test (apt-get) ..."
+  if ! { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; } >/tmp/ai_maturity_chromium_install.log 2>&1; then
+    echo "chromium could not be installed (see /tmp/ai_maturity_chromium_install.log): the browser test will be skipped"
+  fi
+fi
 source scripts/local_postgres.sh
 start_local_postgres
 trap stop_local_postgres EXIT
