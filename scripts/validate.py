@@ -79,11 +79,16 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--max-volume-drop", type=_share, default=None,
                         help=f"fall of the latest period's volume against the previous one that is critical "
                              f"(default: {ENV_MAX_VOLUME_DROP} or 0.5)")
+    parser.add_argument("--min-violating-rows", type=int, default=None,
+                        help="fewer violating rows are never critical, whatever their share (default 5: one "
+                             "re-delivered team of 9 is a warning)")
     parser.add_argument("--docs-dir", type=Path, default=PROJECT_DIR / "target" / "gx",
                         help="where GX Data Docs (HTML) are written (default: target/gx of this project)")
     parser.add_argument("--results-json", type=Path, default=None,
                         help="also write the failed expectations as JSON (severity, relation, check, column, count)")
     args = parser.parse_args(argv)
+    if args.min_violating_rows is not None and args.min_violating_rows < 1:
+        parser.error("--min-violating-rows must be at least 1")
     for option, env in (("max_share", ENV_MAX_SHARE), ("max_volume_drop", ENV_MAX_VOLUME_DROP)):
         if getattr(args, option) is None and os.environ.get(env):
             try:
@@ -107,7 +112,8 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     thresholds = Thresholds(
         **{key: value for key, value in
-           (("max_share", args.max_share), ("max_volume_drop", args.max_volume_drop)) if value is not None})
+           (("max_share", args.max_share), ("max_volume_drop", args.max_volume_drop),
+            ("min_violating_rows", args.min_violating_rows)) if value is not None})
     stages = ("raw", "marts") if args.stage == "all" else (args.stage,)
     began = time.perf_counter()
     target = None
