@@ -224,8 +224,10 @@ class SparkTarget(Target):
         self.session = spark_env.get_session()
 
     def add_datasource(self, context: Any) -> Any:
-        # the session above already runs with the profile's settings and the Hive catalog: reuse it
-        return context.data_sources.add_spark(name="ai_maturity_spark", spark_config=self._conf)
+        # the session above already runs with the profile's settings and the Hive catalog: GX reuses
+        # the active session (no config to apply, so it is never restarted); persist=False keeps GX
+        # from caching whole tables in memory
+        return context.data_sources.add_spark(name="ai_maturity_spark", persist=False)
 
     def add_batch(self, datasource: Any, schema: str, table: str) -> tuple[Any, dict[str, Any] | None]:
         asset = datasource.add_dataframe_asset(name=f"{schema}.{table}")
