@@ -241,14 +241,14 @@ def _period_expectations(
             meta=_meta("raw", name, "plausible_timestamp", period),
         )
     ]
-    upper = (f"(select max(_loaded_at) from {{batch}}) + interval '{skew_hours}' hour" if loaded
+    upper = (f"(select max(_loaded_at) from source_rows) + interval '{skew_hours}' hour" if loaded
              else "current_timestamp")
     plausible = f"{period} >= timestamp '{min_date} 00:00:00' and {period} <= {upper}"
     expectations.append(
         gxe.UnexpectedRowsExpectation(
             unexpected_rows_query=_volume_collapse_sql(
                 f"select date_trunc('{grain}', {period}) as period_start, {period} as event_at "
-                f"from {{batch}} where {plausible}",
+                f"from source_rows where {plausible}",
                 target, grain, thresholds.max_volume_drop, prorate=True,
             ),
             severity=CRITICAL,
@@ -260,17 +260,20 @@ def _period_expectations(
     return expectations
 
 
+# GX aliases the {batch} subquery only in a query without the word JOIN (it leaves the aliasing
+# of join queries to their author): every query here names {batch} once and joins with commas.
 def _volume_collapse_sql(events_sql: str, target: Target, grain: str, max_drop: float, prorate: bool,
                          volume: str = "count(*)", group: str = "") -> str:
     """One row per group whose latest period's volume fell below (1 − max_drop) × the previous period's.
 
-    `events_sql` yields period_start (and event_at when prorated); with `prorate` the previous
+    `events_sql` reads `source_rows` (the batch: GX substitutes {batch} once, aliased, so every query
+    names it once) and yields period_start (and event_at when prorated); with `prorate` the previous
     period's volume is scaled by the share of the latest period elapsed at its last event, so an
     open period is not a collapse.
     """
     group_cols = f"{group}, " if group else ""
     partition = f"partition by {group} " if group else ""
-    join = " and ".join([f"latest.{g.strip()} = previous.{g.strip()}" for g in group.split(",")]) if group else "1 = 1"
+    pairs = " and ".join([f"latest.{g.strip()} = previous.{g.strip()}" for g in group.split(",")]) if group else "1 = 1"
     if prorate:
         period_end = f"(latest.period_start + {PERIOD_INTERVALS[grain]})"
         elapsed = (f"least(1.0, ({target.epoch('latest.last_event_at')} - {target.epoch('latest.period_start')}) "
@@ -279,7 +282,8 @@ def _volume_collapse_sql(events_sql: str, target: Target, grain: str, max_drop: 
     else:
         elapsed, last_event = "1.0", ""
     return (
-        f"with events as ({events_sql}), "
+        "with source_rows as (select * from {batch}), "
+        f"events as ({events_sql}), "
         f"volumes as (select {group_cols}period_start, {volume} as volume{last_event} from events "
         f"group by {group_cols}period_start), "
         f"ranked as (select volumes.*, row_number() over ({partition}order by period_start desc) as period_rank "
@@ -289,8 +293,8 @@ def _volume_collapse_sql(events_sql: str, target: Target, grain: str, max_drop: 
         f"select {''.join(f'latest.{g.strip()}, ' for g in group.split(',')) if group else ''}"
         f"latest.period_start, latest.volume as latest_volume, previous.volume as previous_volume, "
         f"{elapsed} as elapsed_share "
-        f"from latest inner join previous on {join} "
-        f"where latest.volume < {1 - max_drop!r} * previous.volume * {elapsed}"
+        f"from latest, previous where {pairs} "
+        f"and latest.volume < {1 - max_drop!r} * previous.volume * {elapsed}"
     )
 
 
@@ -324,7 +328,7 @@ def mart_expectations(
                 unexpected_rows_query=(
                     "with mart as (select team_id, period_start from {batch}), "
                     "latest as (select max(period_start) as period_start from mart) "
-                    f"select teams.team_id, latest.period_start from {dim_teams} as teams cross join latest "
+                    f"select teams.team_id, latest.period_start from {dim_teams} as teams, latest "
                     "where not exists (select 1 from mart where mart.team_id = teams.team_id "
                     "and mart.period_start = latest.period_start)"
                 ),
@@ -334,7 +338,7 @@ def mart_expectations(
             ),
             gxe.UnexpectedRowsExpectation(
                 unexpected_rows_query=_volume_collapse_sql(
-                    "select period_start from {batch}", target, grain, drop, prorate=False),
+                    "select period_start from source_rows", target, grain, drop, prorate=False),
                 severity=CRITICAL,
                 description=f"{mart}: rows of the latest {grain} are at least {1 - drop:.0%} of the previous {grain}'s",
                 meta=_meta(stage, mart, "volume"),
@@ -349,7 +353,7 @@ def mart_expectations(
             ),
             gxe.UnexpectedRowsExpectation(
                 unexpected_rows_query=_volume_collapse_sql(
-                    "select cluster, period_start, metric_value from {batch}", target, grain, drop, prorate=False,
+                    "select cluster, period_start, metric_value from source_rows", target, grain, drop, prorate=False,
                     volume="count(metric_value)", group="cluster"),
                 # a warning: an open latest period has fewer measurable metrics (the rows per
                 # period of the cluster marts are the critical volume check)
@@ -392,7 +396,7 @@ def _mean_shift_sql(max_shift: float) -> str:
         "previous as (select * from ranked where period_rank = 2) "
         "select latest.metric_name, latest.period_start, latest.mean_value, previous.mean_value as previous_mean_value, "
         "latest.null_share, previous.null_share as previous_null_share "
-        "from latest inner join previous on latest.metric_name = previous.metric_name "
-        f"where abs(latest.mean_value - previous.mean_value) > {max_shift!r} * abs(previous.mean_value) "
-        "or latest.null_share > previous.null_share + 0.25"
+        "from latest, previous where latest.metric_name = previous.metric_name "
+        f"and (abs(latest.mean_value - previous.mean_value) > {max_shift!r} * abs(previous.mean_value) "
+        "or latest.null_share > previous.null_share + 0.25)"
     )
