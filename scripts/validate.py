@@ -106,9 +106,9 @@ def main(argv: list[str] | None = None) -> int:
 
     settings = package_vars(args.vars)
     raw_schema = args.raw_schema or str(settings["ai_maturity__raw_schema"])
-    if str(settings.get("ai_maturity__period")) not in ("week", "month", "quarter"):
-        print(f"validate.py: ai_maturity__period must be week, month or quarter, not {settings.get('ai_maturity__period')!r}",
-              file=sys.stderr)
+    period = settings.get("ai_maturity__period")
+    if str(period) not in ("week", "month", "quarter"):
+        print(f"validate.py: ai_maturity__period must be week, month or quarter, not {period!r}", file=sys.stderr)
         return 2
     thresholds = Thresholds(
         **{key: value for key, value in

@@ -9,8 +9,9 @@ in the latest period, a maturity level outside the seed. `warning` for the row-l
 quarantines or flags anyway (a few duplicates, an unknown enumeration value, a missing required
 value, a value out of range, an implausible timestamp), each reporting its count, for a missing
 optional column or an empty optional table, and for the headline-metric distribution and the
-measured values of the latest period (an open period legitimately has fewer). Every check is an aggregate query (GX metrics, or an UnexpectedRowsExpectation whose
-query GX wraps in a count): no table is read row by row.
+measured values of the latest period (an open period legitimately has fewer). Every check is an
+aggregate query (GX metrics, or an UnexpectedRowsExpectation whose query GX wraps in a count): no
+table is read row by row.
 """
 
 from __future__ import annotations
@@ -178,11 +179,13 @@ def raw_expectations(
                     meta=_meta(stage, name, "enumeration_share", col),
                 ),
             ]
-        if (column.minimum is not None or column.maximum is not None) and _family(present[col.lower()]) in ("double", "bigint"):
+        ranged = column.minimum is not None or column.maximum is not None
+        if ranged and _family(present[col.lower()]) in ("double", "bigint"):
+            upper = "∞" if column.maximum is None else column.maximum
             expectations.append(
                 gxe.ExpectColumnValuesToBeBetween(
                     column=col, min_value=column.minimum, max_value=column.maximum, severity=WARNING,
-                    description=f"{name}.{col} is in [{column.minimum}, {column.maximum if column.maximum is not None else '∞'}] "
+                    description=f"{name}.{col} is in [{column.minimum}, {upper}] "
                                 "(staging rejects or nulls it otherwise)",
                     meta=_meta(stage, name, "range", col),
                 )
