@@ -1,9 +1,9 @@
 """The Great Expectations checkpoint (scripts/validate.py) on the demo data and on injected faults.
 
 The demo data is generated with its manifest (what the generator injected, table by table) and
-built once; every run of the checkpoint is a subprocess on a copy of that DuckDB file, as a user
-runs it. The expected counts come from the manifest or from SQL on the faulted table, never from
-the checkpoint itself.
+built once per session (conftest's `demo_warehouse`); every run of the checkpoint is a subprocess,
+as a user runs it, on that file (read-only) or on a copy holding a fault. The expected counts come
+from the manifest or from SQL on the faulted table, never from the checkpoint itself.
 """
 
 from __future__ import annotations
@@ -19,25 +19,18 @@ from typing import Any
 import duckdb
 import pytest
 
-from harness import PROJECT_DIR, run_dbt
+from conftest import DemoWarehouse
+from harness import PROJECT_DIR
 
 VALIDATE = PROJECT_DIR / "scripts" / "validate.py"
-GENERATOR = PROJECT_DIR / "scripts" / "generate_demo_data.py"
 
 
 @pytest.fixture(scope="module")
-def demo(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
-    """The small demo data, built by dbt (marts included), and the generator's manifest."""
-    work = tmp_path_factory.mktemp("gx_demo")
-    db_path = work / "demo.duckdb"
-    manifest_path = work / "manifest.json"
-    subprocess.run(
-        [sys.executable, str(GENERATOR), "--duckdb", str(db_path), "--manifest", str(manifest_path)],
-        check=True, capture_output=True, text=True,
-    )
-    result = run_dbt(["build"], db_path, work)
-    assert not result.failures(), result.failures()
-    return {"db": db_path, "manifest": json.loads(manifest_path.read_text()), "work": work}
+def demo(demo_warehouse: DemoWarehouse) -> dict[str, Any]:
+    """The small demo data built by dbt (marts included; the session's demo warehouse, never
+    modified here: faults go into copies) and the generator's manifest."""
+    assert not demo_warehouse.build.failures(), demo_warehouse.build.failures()
+    return {"db": demo_warehouse.db_path, "manifest": demo_warehouse.manifest}
 
 
 def copy_of(demo: dict[str, Any], tmp_path: Path) -> Path:
