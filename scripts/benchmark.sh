@@ -5,10 +5,24 @@
 # prints wall time and peak RSS of the floor, the full and incremental dbt builds and a pandas
 # implementation (checked against the marts), and writes results_scale_SCALE.json there.
 set -euo pipefail
+usage() {
+  cat <<'USAGE'
+usage: bash scripts/benchmark.sh SCALE [--regenerate] [--bench-dir DIR] [--dbt-exclude NODES]
+
+Installs the pinned requirements (scripts/bootstrap.sh), then runs scripts/benchmark/bench.py:
+generates the raw data of SCALE once (cached in $AI_MATURITY_BENCH_DIR, default data/benchmark),
+times the floor, `dbt build --full-refresh`, the pandas implementation, an appended day and an
+incremental `dbt build`, and writes results_scale_SCALE.json.
+  SCALE   a number (0.01, 1, 10 ...) or small / medium (the fixed demo profiles)
+USAGE
+}
+case "${1:-}" in
+  -h|--help) usage; exit 0 ;;
+  "") usage >&2; exit 2 ;;
+esac
+for argument in "$@"; do
+  case "$argument" in -h|--help) usage; exit 0 ;; esac
+done
 cd "$(dirname "$0")/.."
-if [ $# -lt 1 ]; then
-    echo "usage: bash scripts/benchmark.sh SCALE [--regenerate]" >&2
-    exit 2
-fi
 bash scripts/bootstrap.sh
 exec .venv/bin/python scripts/benchmark/bench.py "$@"

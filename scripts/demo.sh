@@ -3,6 +3,21 @@
 #   bash scripts/demo.sh            (AI_MATURITY_DUCKDB_PATH picks the file; default data/ai_maturity.duckdb;
 #                                    the report is report.html beside it, or AI_MATURITY_REPORT_PATH)
 set -euo pipefail
+usage() {
+  cat <<'USAGE'
+usage: bash scripts/demo.sh [--help]
+
+Installs the pinned requirements into .venv (scripts/bootstrap.sh; a no-op when installed), writes
+the demo raw tables (scripts/generate_demo_data.py) and runs `dbt build --target duckdb`.
+  AI_MATURITY_DUCKDB_PATH      DuckDB file to write and build (default data/ai_maturity.duckdb)
+  AI_MATURITY_DEMO_PROFILE     small (default) or medium
+USAGE
+}
+case "${1:-}" in
+  -h|--help) usage; exit 0 ;;
+  "") ;;
+  *) echo "demo.sh: unknown argument '$1'" >&2; usage >&2; exit 2 ;;
+esac
 cd "$(dirname "$0")/.."
 bash scripts/bootstrap.sh
 export DBT_PROFILES_DIR="$PWD/profiles"

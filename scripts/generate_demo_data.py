@@ -44,6 +44,11 @@ from demo_data.writer import write_duckdb, write_manifest, write_parquet  # noqa
 PANDAS_PROFILES = ("small", "medium")
 
 
+def progress(message: str) -> None:
+    """A progress line on stderr (stdout keeps the one-line summary)."""
+    print(message, file=sys.stderr, flush=True)
+
+
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description="Generate the ai_maturity demo raw tables.")
     parser.add_argument("--duckdb", required=True, help="DuckDB file to write (created if missing)")
@@ -82,15 +87,15 @@ def main(argv: list[str] | None = None) -> int:
         print(f"wrote {len(counts)} tables, {total} rows, to {args.duckdb} (schema {args.schema}) "
               f"in {time.perf_counter() - began:.1f} s")
     else:
-        generated = generate(args.profile, args.seed)
-        write_duckdb(generated.tables, args.duckdb, args.schema)
+        generated = generate(args.profile, args.seed, log=progress)
+        write_duckdb(generated.tables, args.duckdb, args.schema, log=progress)
         if args.manifest:
             write_manifest(generated.manifest, args.manifest)
         total = sum(len(df) for df in generated.tables.values())
         print(f"wrote {len(generated.tables)} tables, {total} rows, to {args.duckdb} (schema {args.schema}) "
               f"in {time.perf_counter() - began:.1f} s")
     if args.parquet_dir:
-        write_parquet(args.duckdb, args.parquet_dir, args.schema)
+        write_parquet(args.duckdb, args.parquet_dir, args.schema, log=progress)
     return 0
 
 

@@ -34,3 +34,20 @@ stop_local_postgres() {
   su postgres -s /bin/sh -c "'$bin/pg_ctl' -D '$LOCAL_PG_DIR/db' -m fast stop" >/dev/null 2>&1 || true
   rm -rf "$LOCAL_PG_DIR"
 }
+
+# Run directly (not sourced): only explain how it is used.
+if [ "${BASH_SOURCE[0]}" = "$0" ]; then
+  cat <<'USAGE'
+usage: source scripts/local_postgres.sh; start_local_postgres; ...; stop_local_postgres
+
+Defines two shell functions for scripts/test.sh; running this file does nothing else.
+  start_local_postgres   as root, with PostgreSQL's server programs installed and AI_MATURITY_PG_HOST
+                         unset: initdb + pg_ctl start a throw-away server on 127.0.0.1:54329 and
+                         export AI_MATURITY_PG_* for it (else does nothing)
+  stop_local_postgres    stops that server and removes its directory
+USAGE
+  case "${1:-}" in
+    ""|-h|--help) exit 0 ;;
+    *) exit 2 ;;
+  esac
+fi

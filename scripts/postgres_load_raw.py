@@ -15,7 +15,9 @@ from __future__ import annotations
 import argparse
 import os
 import re
+import sys
 import tempfile
+import time
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -77,7 +79,8 @@ def load_from_duckdb(duckdb_path: Path, settings: Mapping[str, str], source_sche
             "select table_name from information_schema.tables where table_schema = ? and table_type = 'BASE TABLE' order by 1",
             [source_schema],
         ).fetchall()]
-        for table in tables:
+        for number, table in enumerate(tables, start=1):
+            began = time.monotonic()
             columns = source.execute(
                 "select column_name, data_type from information_schema.columns "
                 "where table_schema = ? and table_name = ? order by ordinal_position",
@@ -96,6 +99,8 @@ def load_from_duckdb(duckdb_path: Path, settings: Mapping[str, str], source_sche
                 cursor.copy_expert(f'copy "{target_schema}"."{table}" from stdin with (format csv)', handle)
             cursor.execute(f'select count(*) from "{target_schema}"."{table}"')
             counts[table] = cursor.fetchone()[0]
+            print(f"[{number}/{len(tables)}] {target_schema}.{table}: {counts[table]:,} rows in "
+                  f"{time.monotonic() - began:.1f} s", file=sys.stderr, flush=True)
         target.commit()
     return counts
 

@@ -58,3 +58,23 @@ def get_session(extra_conf: dict[str, Any] | None = None) -> SparkSession:
     session = builder.getOrCreate()
     session.sparkContext.setLogLevel("ERROR")
     return session
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Print the settings (a helper module; running it starts no Spark)."""
+    import argparse
+
+    parser = argparse.ArgumentParser(
+        prog="spark_env.py",
+        description="Print the Spark settings of the `spark` target (profiles/profiles.yml, env vars rendered) "
+                    "that the loaders, the checkpoint and the tests build their session with. Starts no Spark.",
+    )
+    parser.parse_args(argv)
+    print(f"AI_MATURITY_SPARK_DIR={spark_dir()}")
+    for key, value in sorted(spark_conf().items()):
+        print(f"{key}={value}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -28,6 +28,11 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import spark_env  # noqa: E402
 
 
+def progress(message: str) -> None:
+    """A progress line on stderr (stdout keeps the per-table summary)."""
+    print(message, file=sys.stderr, flush=True)
+
+
 def export_duckdb_raw(duckdb_path: Path, out_dir: Path, schema: str = "raw") -> list[str]:
     """Write every table of `schema` in the DuckDB file as out_dir/<table>.parquet; their names."""
     import duckdb
@@ -46,6 +51,7 @@ def export_duckdb_raw(duckdb_path: Path, out_dir: Path, schema: str = "raw") -> 
         for table in tables:
             target = out_dir / f"{table}.parquet"
             con.execute(f"copy (select * from \"{schema}\".\"{table}\") to '{target}' (format parquet)")
+            progress(f"exported {schema}.{table} from {duckdb_path.name}")
     return tables
 
 
@@ -67,10 +73,12 @@ def load_parquet_tables(tables: dict[str, Path], schema: str = spark_env.RAW_SCH
     from pyspark.sql import functions as F
     from pyspark.sql.types import TimestampNTZType
 
+    progress(f"starting Spark ({spark_env.spark_dir()})")
     spark = spark_env.get_session()
     spark.sql(f"create database if not exists `{schema}`")
     counts: dict[str, int] = {}
-    for table, path in tables.items():
+    for number, (table, path) in enumerate(tables.items(), start=1):
+        began = time.monotonic()
         frame = spark.read.parquet(str(path.resolve()))
         # naive timestamps (DuckDB TIMESTAMP) are UTC instants: make them Spark TIMESTAMP
         frame = frame.select(
@@ -84,6 +92,7 @@ def load_parquet_tables(tables: dict[str, Path], schema: str = spark_env.RAW_SCH
         spark.sql(f"drop table if exists `{schema}`.`{table}`")
         frame.write.format("parquet").mode("overwrite").saveAsTable(f"`{schema}`.`{table}`")
         counts[table] = spark.table(f"`{schema}`.`{table}`").count()
+        progress(f"[{number}/{len(tables)}] {schema}.{table}: {counts[table]:,} rows in {time.monotonic() - began:.1f} s")
     return counts
 
 

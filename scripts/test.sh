@@ -3,6 +3,21 @@
 # DuckDB and Spark, the cross-engine comparison, pytest):
 #   bash scripts/test.sh [pytest args]
 set -euo pipefail
+usage() {
+  cat <<'USAGE'
+usage: bash scripts/test.sh [--help] [PYTEST ARGS ...]
+
+Installs the pinned requirements into .venv (scripts/bootstrap.sh; a no-op when installed), starts
+a throw-away local PostgreSQL where it can (scripts/local_postgres.sh), and runs pytest with the
+given arguments (default: the whole suite), e.g.
+  bash scripts/test.sh tests/test_gx_checkpoint.py -x -q
+  bash scripts/test.sh -m "not spark"
+(`.venv/bin/python -m pytest --help` lists pytest's own options.)
+USAGE
+}
+case "${1:-}" in
+  -h|--help) usage; exit 0 ;;
+esac
 cd "$(dirname "$0")/.."
 bash scripts/bootstrap.sh
 export DBT_PROFILES_DIR="$PWD/profiles"

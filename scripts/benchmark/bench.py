@@ -75,7 +75,8 @@ def ensure_raw(scale: str, out: Path, regenerate: bool) -> tuple[Path, dict[str,
     if cached and not regenerate:
         return raw, None
     remove_duckdb(raw)
-    measurement = measure(command, log_path=out / f"generate_scale_{scale}.log", cwd=PROJECT_DIR)
+    measurement = measure(command, log_path=out / f"generate_scale_{scale}.log", cwd=PROJECT_DIR,
+                          label=f"generate raw data (scale {scale})")
     if not measurement.ok:
         raise SystemExit(f"generating the raw data failed: see {measurement.log}")
     stamp.write_text(json.dumps(command))
@@ -86,7 +87,7 @@ def pandas_step(steps: dict[str, dict[str, Any]], name: str, work: Path, pickle:
                 log: Path) -> tuple[Measurement, dict[str, Any] | None]:
     """Time the pandas implementation on the work file, then compare it with the marts there."""
     measurement = measure([PYTHON, str(HERE / "pandas_metrics.py"), "--duckdb", str(work), "--out", str(pickle)],
-                          env, log, PROJECT_DIR)
+                          env, log, PROJECT_DIR, label=name)
     steps[name] = step_record(measurement, "change delivery + LLM economics")
     if not measurement.ok:
         return measurement, None
@@ -118,13 +119,14 @@ def run(scale: str, out: Path, regenerate: bool = False, dbt_exclude: str | None
     if generated:
         steps["generate raw data (untimed below)"] = generated
 
-    floor = measure([PYTHON, str(HERE / "floor.py"), "--duckdb", str(work)], env, logs / "floor.log", PROJECT_DIR)
+    floor = measure([PYTHON, str(HERE / "floor.py"), "--duckdb", str(work)], env, logs / "floor.log", PROJECT_DIR,
+                    label="floor")
     steps["floor (floor.sql, one pass)"] = step_record(floor)
 
     target_full = out / f"target_full_scale_{scale}"
     shutil.rmtree(target_full, ignore_errors=True)
     full = measure(dbt_command(target_full, logs, full_refresh=True, exclude=dbt_exclude), env,
-                   logs / "dbt_full.log", PROJECT_DIR)
+                   logs / "dbt_full.log", PROJECT_DIR, label="dbt build --full-refresh")
     steps["dbt build --full-refresh"] = step_record(full)
     dbt_full = dbt_timings(target_full)
 
@@ -136,12 +138,12 @@ def run(scale: str, out: Path, regenerate: bool = False, dbt_exclude: str | None
         steps["append one day"] = {"wall_s": None, "peak_rss_gib": None, "returncode": None,
                                    "note": "skipped: the generator has no --append-day"}
     else:
-        appended = measure(append, env, logs / "append_day.log", PROJECT_DIR)
+        appended = measure(append, env, logs / "append_day.log", PROJECT_DIR, label="append one day")
         steps["append one day"] = step_record(appended)
     target_incr = out / f"target_incremental_scale_{scale}"
     shutil.rmtree(target_incr, ignore_errors=True)
     incremental = measure(dbt_command(target_incr, logs, full_refresh=False, exclude=dbt_exclude), env,
-                          logs / "dbt_incremental.log", PROJECT_DIR)
+                          logs / "dbt_incremental.log", PROJECT_DIR, label="dbt build (incremental)")
     steps["dbt build (incremental)"] = step_record(
         incremental, "after the appended day" if append else "no new data (nothing appended)")
     dbt_incremental = dbt_timings(target_incr)

@@ -13,12 +13,14 @@ import json
 import os
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
 KIB_PER_GIB = 1024 * 1024
+HEARTBEAT_S = 30.0
 
 
 @dataclass(frozen=True)
@@ -34,18 +36,32 @@ class Measurement:
         return self.returncode == 0
 
 
+def _heartbeat(label: str, began: float, done: threading.Event, every: float) -> None:
+    """Print `label: still running (N s)` to stderr every `every` seconds until done is set."""
+    while not done.wait(every):
+        print(f"{label}: still running ({time.perf_counter() - began:.0f} s)", file=sys.stderr, flush=True)
+
+
 def measure(command: Sequence[str], env: Mapping[str, str] | None = None, log_path: Path | None = None,
-            cwd: Path | None = None) -> Measurement:
-    """Run `command` to completion (output to log_path, else inherited) and measure it."""
+            cwd: Path | None = None, label: str | None = None, heartbeat_s: float = HEARTBEAT_S) -> Measurement:
+    """Run `command` to completion (output to log_path, else inherited) and measure it; with a
+    label, progress lines go to stderr: the start, every heartbeat_s seconds, and the end."""
     log = open(log_path, "w") if log_path else None  # noqa: SIM115 - closed below
+    done = threading.Event()
     try:
         began = time.perf_counter()
+        if label:
+            print(f"{label}: started" + (f" (log {log_path})" if log_path else ""), file=sys.stderr, flush=True)
+            threading.Thread(target=_heartbeat, args=(label, began, done, heartbeat_s), daemon=True).start()
         process = subprocess.Popen(list(command), env=dict(env) if env is not None else None, cwd=cwd,
                                    stdout=log, stderr=subprocess.STDOUT if log else None)
         _, status, usage = os.wait4(process.pid, 0)
         wall = time.perf_counter() - began
         process.returncode = os.waitstatus_to_exitcode(status)
+        if label:
+            print(f"{label}: done in {wall:.1f} s (exit {process.returncode})", file=sys.stderr, flush=True)
     finally:
+        done.set()
         if log:
             log.close()
     return Measurement(list(command), process.returncode, wall, usage.ru_maxrss / KIB_PER_GIB,

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -87,14 +89,29 @@ def _check_keys(tables: dict[str, pd.DataFrame]) -> None:
             raise AssertionError(f"{name}: duplicate keys before mess injection: {df[dup].head(3)[key]}")
 
 
-def generate(size: str = "small", seed: int = 42) -> Generated:
+def _silent(message: str) -> None:
+    """No progress output (the default of generate)."""
+
+
+def generate(size: str = "small", seed: int = 42, log: Callable[[str], None] = _silent) -> Generated:
+    """Every raw table of a profile; `log` receives one line per finished step (progress)."""
+    began = time.perf_counter()
+
+    def step(name: str) -> None:
+        log(f"{size}: {name} ({time.perf_counter() - began:.1f} s)")
+
     ctx = Ctx(seed=seed, size=SIZES[size])
     staff = people.build_people(ctx)
+    step("people")
     plan = ml.build_ml_plan(ctx)
     base_versions = base_model_versions()
+    step("ML plan")
     dlv = delivery.build_delivery(ctx, plan.model_deploys, staff, base_versions)
+    step("changes, deployments, incidents")
     usage = product.build_usage(ctx)
+    step("product usage")
     llm_out = llm.build_llm(ctx, usage)
+    step("LLM requests, chunks, evaluations")
     tables = {
         "teams": organisation.build_teams(),
         "service_ownership": organisation.build_service_ownership(),
@@ -117,13 +134,15 @@ def generate(size: str = "small", seed: int = 42) -> Generated:
         "bias_audits": governance.build_bias_audits(ctx),
         "model_documentation": governance.build_model_documentation(ctx, dlv.deployments),
     }
+    step("every other table")
     tables = {name: floor_times(name, conform(name, tables[name])) for name in TABLES}
     _check_window(tables)
     _check_keys(tables)
-    log = mess.inject(ctx, tables)
+    injected = mess.inject(ctx, tables)
     tables = {name: conform(name, tables[name]) for name in TABLES}
     _check_window(tables)
-    return Generated(tables=tables, manifest=mess.manifest(tables, log))
+    step("mess injected")
+    return Generated(tables=tables, manifest=mess.manifest(tables, injected))
 
 
 def timestamp_columns(name: str) -> list[str]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from pathlib import Path
 
 import duckdb
@@ -29,7 +30,12 @@ def _order_sql(name: str) -> str:
     return ", ".join(cols)
 
 
-def write_duckdb(tables: dict[str, pd.DataFrame], path: str | Path, schema: str = "raw") -> None:
+def _silent(message: str) -> None:
+    """No progress output (the default)."""
+
+
+def write_duckdb(tables: dict[str, pd.DataFrame], path: str | Path, schema: str = "raw",
+                 log: Callable[[str], None] = _silent) -> None:
     Path(path).parent.mkdir(parents=True, exist_ok=True)
     with duckdb.connect(str(path)) as con:
         con.execute("set preserve_insertion_order = true")
@@ -42,15 +48,18 @@ def write_duckdb(tables: dict[str, pd.DataFrame], path: str | Path, schema: str 
                 f"select {_select_sql(name)} from frame_view order by {_order_sql(name)}"
             )
             con.unregister("frame_view")
+            log(f"wrote {schema}.{name}: {len(frame):,} rows")
 
 
-def write_parquet(db_path: str | Path, directory: str | Path, schema: str = "raw") -> None:
+def write_parquet(db_path: str | Path, directory: str | Path, schema: str = "raw",
+                  log: Callable[[str], None] = _silent) -> None:
     out = Path(directory)
     out.mkdir(parents=True, exist_ok=True)
     with duckdb.connect(str(db_path), read_only=True) as con:
         for name in TABLES:
             target = (out / f"{name}.parquet").as_posix().replace("'", "''")
             con.execute(f"copy (select * from \"{schema}\".\"{name}\") to '{target}' (format parquet)")
+            log(f"wrote {target}")
 
 
 def write_manifest(manifest: dict, path: str | Path) -> None:

@@ -1,0 +1,1 @@
+"""Great Expectations checkpoint of the ai_maturity raw tables and marts (scripts/validate.py)."""
