@@ -17,7 +17,7 @@ targets as (
 ),
 
 team_metrics as (
-    select * from {{ ref('fct_team_metrics') }}
+    select * from {{ ref('ai_maturity', 'fct_team_metrics') }}
 ),
 
 target_periods as (

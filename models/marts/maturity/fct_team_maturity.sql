@@ -12,11 +12,11 @@ with spine as (
 ),
 
 evaluations as (
-    select * from {{ ref('fct_maturity_criteria_evaluations') }}
+    select * from {{ ref('ai_maturity', 'fct_maturity_criteria_evaluations') }}
 ),
 
 maturity_levels as (
-    select * from {{ ref('maturity_levels') }}
+    select * from {{ ref('ai_maturity', 'maturity_levels') }}
 ),
 
 plane_levels as (
