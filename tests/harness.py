@@ -56,7 +56,10 @@ def connect(db_path: Path, read_only: bool = True) -> duckdb.DuckDBPyConnection:
     """A connection to a built DuckDB file whose unqualified names resolve to the package's
     relations (marts, intermediate, staging, then the target schema)."""
     con = duckdb.connect(str(db_path), read_only=read_only)
-    con.execute(f"set search_path = '{SEARCH_PATH}'")
+    existing = {row[0] for row in con.execute("select schema_name from information_schema.schemata").fetchall()}
+    search_path = ",".join(schema for schema in SEARCH_PATH.split(",") if schema in existing)
+    if search_path:
+        con.execute(f"set search_path = '{search_path}'")
     return con
 
 
@@ -132,14 +135,17 @@ def run_dbt(
     work_dir: Path,
     dbt_vars: Mapping[str, Any] | None = None,
     target: str = "duckdb",
+    project_dir: Path = PROJECT_DIR,
+    profiles_dir: Path = PROFILES_DIR,
 ) -> DbtResult:
     """Run the dbt CLI of this interpreter's environment in a subprocess (a fresh adapter and
-    connection every time); target and logs go to work_dir."""
+    connection every time) on this project, or another (a host project); target and logs go to
+    work_dir."""
     cli = [
         str(Path(sys.executable).parent / "dbt"),
         *args,
-        "--project-dir", str(PROJECT_DIR),
-        "--profiles-dir", str(PROFILES_DIR),
+        "--project-dir", str(project_dir),
+        "--profiles-dir", str(profiles_dir),
         "--target", target,
         "--target-path", str(work_dir / "target"),
         "--log-path", str(work_dir / "logs"),

@@ -1,7 +1,7 @@
 {#-
   A configuration relation: the package seed, or the host project's own when the var
   ai_maturity__<name> names one. A bare name (`my_maturity_criteria`) is a model or seed of the host
-  project, read through `ref`, so the DAG builds it first (`dbt ls -s my_maturity_criteria+` lists
+  (root) project, read through `ref(project_name, name)`, so the DAG builds it first (`dbt ls -s my_maturity_criteria+` lists
   the models that read it); a dotted name (`analytics.my_maturity_criteria`) is a relation outside
   dbt, read as written. The seed stays a parent either way, and the package's unit tests (which mock
   the seed) always read the seed.
@@ -16,7 +16,7 @@
     {%- if '.' in (override | string) -%}
         {{ return(override) }}
     {%- endif -%}
-    {{ return(ref(override | string)) }}
+    {{ return(ref(project_name, override | string)) }}
 {% endmacro %}
 
 {#- How messages name a configuration relation and its rows: (row noun, id column). -#}
