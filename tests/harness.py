@@ -122,7 +122,7 @@ class DbtResult:
         problems = [
             f"{result['unique_id']}: {result['status']}: {result.get('message')}"
             for result in self.run_results.get("results", [])
-            if result["status"] not in {"success", "pass", "skipped", "warn"}
+            if result["status"] not in {"success", "pass", "skipped", "warn", "no-op"}
         ]
         if self.returncode != 0 and not problems:
             problems.append(self.output[-4000:])

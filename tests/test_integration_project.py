@@ -253,3 +253,33 @@ def test_quarterly_nothing_after_as_of_and_quarters_sum_their_months(quarterly: 
             expected[key] = expected.get(key, 0) + row["deployments_count"]
     assert {(r["team_id"], r["period_start"]): r["deployments_count"] for r in quarters} == expected
     assert sum(expected.values()) > 0
+
+
+# --- the package as documented and contracted in the host's manifest -------------------------
+
+# vars read only by staging (which has no unit tests), naming relations, or naming schemas
+NOT_PINNED = {"raw_database", "raw_schema", "incremental_lookback_hours", "min_event_date", "clock_skew_hours",
+              "dora_benchmarks", "staging_schema", "intermediate_schema", "marts_schema", "seeds_schema"}
+
+
+def test_every_package_unit_test_pins_the_vars_it_may_depend_on(defaults: HostBuild) -> None:
+    package_vars = yaml.safe_load((PROJECT_DIR / "dbt_project.yml").read_text())["vars"]["ai_maturity"]
+    pinned = {name for name in package_vars if name.removeprefix("ai_maturity__") not in NOT_PINNED}
+    assert "ai_maturity__period" in pinned and "ai_maturity__survey_responses_enabled" in pinned
+    unpinned = {uid: sorted(pinned - set((test.get("overrides") or {}).get("vars") or {}))
+                for uid, test in defaults.manifest["unit_tests"].items() if test["package_name"] == "ai_maturity"}
+    assert {uid: missing for uid, missing in unpinned.items() if missing} == {}
+
+
+def test_marts_are_contracted_and_macros_documented(defaults: HostBuild) -> None:
+    manifest = defaults.manifest
+    marts = [n for n in manifest["nodes"].values() if n["package_name"] == "ai_maturity"
+             and n["resource_type"] == "model" and n["original_file_path"].startswith("models/marts/")]
+    assert len(marts) >= 19
+    assert [n["name"] for n in marts if not n["config"]["contract"]["enforced"]] == []
+    assert [f"{n['name']}.{c}" for n in marts for c, col in n["columns"].items() if not col.get("data_type")] == []
+    macros = [m for m in manifest["macros"].values() if m["package_name"] == "ai_maturity"]
+    assert len(macros) > 100 and [m["name"] for m in macros if not m["description"]] == []
+    assert "doc.ai_maturity.__ai_maturity__" in manifest["docs"]
+    report = manifest["exposures"]["exposure.ai_maturity.maturity_report"]["depends_on"]["nodes"]
+    assert "model.ai_maturity.fct_team_maturity" in report

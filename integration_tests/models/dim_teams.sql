@@ -4,13 +4,17 @@ with package_teams as (
     select * from {{ ref('ai_maturity', 'dim_teams') }}
 ),
 
+owned_teams as (
+    select min(team_id) as team_id from package_teams
+),
+
 final as (
     select
-        team_id,
-        team_name,
-        'cc_' || team_id as cost_center
+        package_teams.team_id,
+        package_teams.team_name,
+        'cc_' || package_teams.team_id as cost_center
     from package_teams
-    where team_id = (select min(team_id) from package_teams)
+    inner join owned_teams on package_teams.team_id = owned_teams.team_id
 )
 
 select * from final

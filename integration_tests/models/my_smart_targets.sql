@@ -7,8 +7,8 @@ with targets as (
         '<=' as comparator,
         cast(72 as double) as target_value,
         cast('2025-12-31' as date) as deadline,
-        'host_engineering_manager' as owner,
-        'investigate' as action,
+        'host_engineering_manager' as owner,  -- noqa: RF04
+        'investigate' as action,  -- noqa: RF04
         'p3' as slo_class,
         'Changes reach production within three days' as description
     from {{ ref('ai_maturity', 'dim_teams') }}
