@@ -24,7 +24,7 @@ observed as (
     select
         spine.team_id,
         spine.period_start,
-        spine.team_period_number,
+        cast(spine.team_period_number as {{ dbt.type_bigint() }}) as team_period_number,
         criteria.criterion_id,
         criteria.plane,
         criteria.level,
