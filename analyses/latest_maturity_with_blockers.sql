@@ -1,14 +1,14 @@
 -- Each team's level in the latest period with what blocks the next one on its binding planes.
 with maturity as (
-    select * from {{ ref('fct_team_maturity') }}
+    select * from {{ ref('ai_maturity', 'fct_team_maturity') }}
 ),
 
 blockers as (
-    select * from {{ ref('fct_maturity_blockers') }}
+    select * from {{ ref('ai_maturity', 'fct_maturity_blockers') }}
 ),
 
 teams as (
-    select * from {{ ref('dim_teams') }}
+    select * from {{ ref('ai_maturity', 'dim_teams') }}
 ),
 
 latest as (

@@ -25,7 +25,7 @@ export AI_MATURITY_DUCKDB_PATH="${AI_MATURITY_DUCKDB_PATH:-data/ai_maturity.duck
 mkdir -p "$(dirname "$AI_MATURITY_DUCKDB_PATH")"
 .venv/bin/python scripts/generate_demo_data.py --duckdb "$AI_MATURITY_DUCKDB_PATH" --profile "${AI_MATURITY_DEMO_PROFILE:-small}"
 .venv/bin/dbt build --target duckdb
-echo "Marts are in $AI_MATURITY_DUCKDB_PATH (schema main): fct_change_delivery, fct_team_metrics, ..."
+echo "Marts are in $AI_MATURITY_DUCKDB_PATH (schema main_ai_maturity_marts): fct_team_maturity, fct_change_delivery, fct_team_metrics, ..."
 report="${AI_MATURITY_REPORT_PATH:-$(dirname "$AI_MATURITY_DUCKDB_PATH")/report.html}"
 .venv/bin/python scripts/report.py --duckdb "$AI_MATURITY_DUCKDB_PATH" --out "$report"
 echo "Maturity report (one self-contained HTML file, opens offline): $report"

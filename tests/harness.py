@@ -28,6 +28,40 @@ DUCKDB_TYPES = {
 
 Row = Mapping[str, Any]
 
+TARGET_SCHEMA = "main"  # the schema of the duckdb target in profiles/profiles.yml
+
+
+def package_schemas(target_schema: str = TARGET_SCHEMA) -> dict[str, str]:
+    """Schema of each layer of the package ('staging', 'intermediate', 'marts', 'seeds') by default:
+    `<target schema>_<var ai_maturity__<layer>_schema>` of dbt_project.yml (macros/schemas.sql)."""
+    project_vars = yaml.safe_load((PROJECT_DIR / "dbt_project.yml").read_text())["vars"]["ai_maturity"]
+    schemas = {
+        layer: f"{target_schema}_{project_vars[f'ai_maturity__{layer}_schema']}"
+        for layer in ("staging", "intermediate", "marts")
+    }
+    seeds = project_vars["ai_maturity__seeds_schema"]
+    schemas["seeds"] = f"{target_schema}_{seeds}" if seeds else schemas["marts"]
+    return schemas
+
+
+SCHEMAS = package_schemas()
+MARTS_SCHEMA = SCHEMAS["marts"]
+# the package's schemas as a SQL list, for information_schema queries
+PACKAGE_SCHEMAS_SQL = "(" + ", ".join(f"'{schema}'" for schema in sorted(set(SCHEMAS.values()))) + ")"
+# unqualified names in the tests' SQL find the package's models in this order (then the target schema)
+SEARCH_PATH = ",".join([SCHEMAS["marts"], SCHEMAS["intermediate"], SCHEMAS["staging"], TARGET_SCHEMA])
+
+
+def connect(db_path: Path, read_only: bool = True) -> duckdb.DuckDBPyConnection:
+    """A connection to a built DuckDB file whose unqualified names resolve to the package's
+    relations (marts, intermediate, staging, then the target schema)."""
+    con = duckdb.connect(str(db_path), read_only=read_only)
+    existing = {row[0] for row in con.execute("select schema_name from information_schema.schemata").fetchall()}
+    search_path = ",".join(schema for schema in SEARCH_PATH.split(",") if schema in existing)
+    if search_path:
+        con.execute(f"set search_path = '{search_path}'")
+    return con
+
 
 def raw_contract() -> dict[str, list[tuple[str, str]]]:
     """Each raw table of the source yml with its (column, logical type) list."""
@@ -88,7 +122,7 @@ class DbtResult:
         problems = [
             f"{result['unique_id']}: {result['status']}: {result.get('message')}"
             for result in self.run_results.get("results", [])
-            if result["status"] not in {"success", "pass", "skipped", "warn"}
+            if result["status"] not in {"success", "pass", "skipped", "warn", "no-op"}
         ]
         if self.returncode != 0 and not problems:
             problems.append(self.output[-4000:])
@@ -101,14 +135,17 @@ def run_dbt(
     work_dir: Path,
     dbt_vars: Mapping[str, Any] | None = None,
     target: str = "duckdb",
+    project_dir: Path = PROJECT_DIR,
+    profiles_dir: Path = PROFILES_DIR,
 ) -> DbtResult:
     """Run the dbt CLI of this interpreter's environment in a subprocess (a fresh adapter and
-    connection every time); target and logs go to work_dir."""
+    connection every time) on this project, or another (a host project); target and logs go to
+    work_dir."""
     cli = [
         str(Path(sys.executable).parent / "dbt"),
         *args,
-        "--project-dir", str(PROJECT_DIR),
-        "--profiles-dir", str(PROFILES_DIR),
+        "--project-dir", str(project_dir),
+        "--profiles-dir", str(profiles_dir),
         "--target", target,
         "--target-path", str(work_dir / "target"),
         "--log-path", str(work_dir / "logs"),
@@ -129,7 +166,7 @@ def failures(result: DbtResult) -> list[str]:
 
 def query(db_path: Path, sql: str) -> list[dict[str, Any]]:
     """Rows of a query as dicts."""
-    with duckdb.connect(str(db_path), read_only=True) as con:
+    with connect(db_path) as con:
         cursor = con.execute(sql)
         names = [description[0] for description in cursor.description]
         return [dict(zip(names, row)) for row in cursor.fetchall()]
@@ -150,7 +187,7 @@ def team_period_row(db_path: Path, relation: str, team_id: str, period: Any) -> 
     """The one row of a team × period mart for a team and a period (a date or 'YYYY-MM-DD')."""
     rows = query(
         db_path,
-        f"select * from main.{relation} where team_id = '{team_id}' and period_start = date '{period}'",
+        f"select * from {relation} where team_id = '{team_id}' and period_start = date '{period}'",
     )
     assert len(rows) == 1, (relation, team_id, period, rows)
     return rows[0]

@@ -33,7 +33,7 @@ import pytest
 from hypothesis import HealthCheck, Phase, example, given, settings
 from hypothesis import strategies as st
 
-from harness import failures, query, run_dbt, write_raw_tables
+from harness import PACKAGE_SCHEMAS_SQL, failures, query, run_dbt, write_raw_tables
 
 THRESHOLD = 5  # var ai_maturity__min_respondents (default)
 INSTRUMENTS = ("psych_safety", "westrum", "wellbeing")
@@ -229,7 +229,7 @@ def table_columns(db_path: Path, table: str) -> list[str]:
     return [
         r["column_name"]
         for r in query(db_path, f"select column_name from information_schema.columns"
-                                f" where table_schema = 'main' and table_name = '{table}' order by ordinal_position")
+                                f" where table_schema in {PACKAGE_SCHEMAS_SQL} and table_name = '{table}' order by ordinal_position")
     ]
 
 
@@ -244,7 +244,7 @@ def test_scores_match_an_independent_computation_and_small_groups_are_hidden(
     built: Path, datasets: list[tuple[Answer, ...]]
 ) -> None:
     expected = expected_scores(survey_rows(datasets))
-    mart = query(built, "select * from main.fct_people_culture")
+    mart = query(built, "select * from fct_people_culture")
     assert mart, "no rows"
     checked = {"hidden": 0, "published": 0, "nobody": 0}
     for row in mart:
@@ -270,7 +270,7 @@ def test_scores_match_an_independent_computation_and_small_groups_are_hidden(
 
 def test_long_form_hides_the_same_values(built: Path, datasets: list[tuple[Answer, ...]]) -> None:
     expected = expected_scores(survey_rows(datasets))
-    rows = query(built, "select * from main.fct_team_metrics where cluster = 'people_culture'")
+    rows = query(built, "select * from fct_team_metrics where cluster = 'people_culture'")
     by_key = {(r["team_id"], r["period_start"], r["metric_name"]): r for r in rows}
     for (team_id, period, instrument), (score, respondents, hidden) in expected.items():
         metric = by_key[(team_id, period, SURVEY_METRICS[instrument])]
@@ -312,7 +312,7 @@ def test_every_mart_fed_by_survey_answers_is_at_team_grain(built: Path) -> None:
     assert {"fct_people_culture", "fct_team_metrics"} <= set(fed), fed
     for name in fed:
         assert "team_id" in table_columns(built, name), f"{name}: survey-fed mart without team_id"
-        nulls = query(built, f"select count(*) as n from main.{name} where team_id is null")[0]["n"]
+        nulls = query(built, f"select count(*) as n from {name} where team_id is null")[0]["n"]
         assert nulls == 0, f"{name}: rows above the team"
     # and nothing anywhere publishes an org-unit level table of the marts' values
     for name in marts:
@@ -355,7 +355,7 @@ def mart_snapshot(db_path: Path, names: list[str]) -> dict[str, list[str]]:
     def canonical(row: dict[str, Any]) -> str:
         return repr(sorted((k, round(v, 9) if isinstance(v, float) else v) for k, v in row.items()))
 
-    return {name: sorted(canonical(r) for r in query(db_path, f"select * from main.{name}")) for name in names}
+    return {name: sorted(canonical(r) for r in query(db_path, f"select * from {name}")) for name in names}
 
 
 def test_published_marts_do_not_depend_on_suppressed_answers(

@@ -42,7 +42,7 @@ def test_missing_optional_column_reads_as_null(tmp_path: Path) -> None:
         con.execute("alter table raw.deployments drop column strategy")
     result = run_dbt(["run", "--select", "+stg_ai_maturity_raw__deployments"], db_path, tmp_path)
     assert failures(result) == []
-    rows = query(db_path, "select count(*) as n, count(strategy) as with_strategy from main.stg_ai_maturity_raw__deployments")
+    rows = query(db_path, "select count(*) as n, count(strategy) as with_strategy from stg_ai_maturity_raw__deployments")
     assert rows == [{"n": 13, "with_strategy": 0}]
 
 
@@ -102,18 +102,18 @@ def test_disabled_optional_table_gives_null_metrics(without_training_runs: tuple
     rows = query(
         db_path,
         "select training_runs_count, automated_training_share, reproducible_run_share "
-        "from main.fct_ml_lifecycle where team_id = 'team_a' and period_start = date '2025-01-01'",
+        "from fct_ml_lifecycle where team_id = 'team_a' and period_start = date '2025-01-01'",
     )
     assert rows == [{"training_runs_count": None, "automated_training_share": None, "reproducible_run_share": None}]
     long_rows = query(
         db_path,
-        "select metric_value from main.fct_team_metrics where metric_name = 'training_runs_count'",
+        "select metric_value from fct_team_metrics where metric_name = 'training_runs_count'",
     )
     assert long_rows and all(row["metric_value"] is None for row in long_rows)
     # the change-delivery metrics are unaffected
     cfr = query(
         db_path,
-        "select change_fail_rate from main.fct_change_delivery where team_id = 'team_a' and period_start = date '2025-01-01'",
+        "select change_fail_rate from fct_change_delivery where team_id = 'team_a' and period_start = date '2025-01-01'",
     )
     assert cfr[0]["change_fail_rate"] == pytest.approx(4 / 6)
 
@@ -122,7 +122,7 @@ def test_disabled_optional_table_is_not_measurable_in_dim_metrics(without_traini
     db_path = without_training_runs[0]
     rows = query(
         db_path,
-        "select metric_name, is_measurable from main.dim_metrics where metric_name in ('training_runs_count', 'change_fail_rate') order by 1",
+        "select metric_name, is_measurable from dim_metrics where metric_name in ('training_runs_count', 'change_fail_rate') order by 1",
     )
     assert rows == [
         {"metric_name": "change_fail_rate", "is_measurable": True},
@@ -152,11 +152,11 @@ def test_disabled_table_makes_its_targets_not_measurable_in_every_period(
     rows = query(
         db_path,
         "select target_id, team_id, status, count(*) as n, count(observed_value) as observed "
-        "from main.fct_smart_evaluations group by 1, 2, 3 order by 1, 2, 3",
+        "from fct_smart_evaluations group by 1, 2, 3 order by 1, 2, 3",
     )
     spine = {
         row["team_id"]: row["n"]
-        for row in query(db_path, "select team_id, count(*) as n from main.int_team_periods group by 1")
+        for row in query(db_path, "select team_id, count(*) as n from int_team_periods group by 1")
     }
     # the `*` target on sla_adherence (inference_windows off): not_measurable in every period of
     # every team, no value; the other `*` targets are evaluated as usual
@@ -172,7 +172,7 @@ def test_disabled_table_criteria_follow_their_no_data_rule(without_training_runs
     rows = query(
         db_path,
         "select criterion_id, if_no_data, value_source, is_met, count(*) as n "
-        "from main.fct_maturity_criteria_evaluations "
+        "from fct_maturity_criteria_evaluations "
         "where criterion_id in ('process_4_drift_to_retrain', 'platform_1_reproducible', 'product_3_sla') "
         "group by 1, 2, 3, 4 order by 1",
     )
@@ -192,6 +192,6 @@ def test_host_criterion_ids_need_not_be_in_the_package_seed(without_training_run
     db_path = without_training_runs[0]
     rows = query(
         db_path,
-        f"select count(*) as n from main.fct_maturity_blockers where criterion_id = '{HOST_CRITERION}'",
+        f"select count(*) as n from fct_maturity_blockers where criterion_id = '{HOST_CRITERION}'",
     )
     assert rows[0]["n"] > 0

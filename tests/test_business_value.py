@@ -27,7 +27,7 @@ from typing import Any
 
 import pytest
 
-from harness import build_dataset, query, team_period_row
+from harness import MARTS_SCHEMA, build_dataset, query, team_period_row
 
 LOADED = "2025-03-01 00:00:00"
 # dbt unit tests run in the project build; here only models and data tests over the hand-made rows
@@ -160,7 +160,7 @@ def test_february_quiet_and_busy_teams(built: Path) -> None:
 
 
 def test_spine_starts_at_each_teams_first_event(built: Path) -> None:
-    rows = query(built, "select team_id, period_start from main.fct_business_value order by 1, 2")
+    rows = query(built, "select team_id, period_start from fct_business_value order by 1, 2")
     # team_c's first (and only staged) event is in February
     assert [(r["team_id"], r["period_start"]) for r in rows] == [
         ("team_a", JAN), ("team_a", FEB), ("team_b", JAN), ("team_b", FEB), ("team_c", FEB),
@@ -171,7 +171,7 @@ def test_feature_feedback_series(built: Path) -> None:
     rows = query(
         built,
         "select team_id, feature_name, period_start, ai_active_users, feedback_events, downvote_rate, downvote_rate_n"
-        " from main.fct_feature_feedback order by 1, 2, 3",
+        " from fct_feature_feedback order by 1, 2, 3",
     )
     got = [tuple(r.values()) for r in rows]
     assert got == [
@@ -194,8 +194,8 @@ def test_feature_feedback_adds_up_to_the_team(built: Path) -> None:
         built,
         """
         select t.team_id, t.period_start, t.feedback_events, coalesce(sum(f.feedback_events), 0) as feature_total
-        from main.fct_business_value as t
-        left join main.fct_feature_feedback as f on t.team_id = f.team_id and t.period_start = f.period_start
+        from fct_business_value as t
+        left join fct_feature_feedback as f on t.team_id = f.team_id and t.period_start = f.period_start
         group by 1, 2, 3
         having t.feedback_events != coalesce(sum(f.feedback_events), 0)
         """,
@@ -208,7 +208,7 @@ def test_metrics_in_long_form(built: Path) -> None:
         r["metric_name"]: r
         for r in query(
             built,
-            "select * from main.fct_team_metrics where team_id = 'team_a' and period_start = date '2025-01-01'"
+            "select * from fct_team_metrics where team_id = 'team_a' and period_start = date '2025-01-01'"
             " and cluster = 'business_value'",
         )
     }
@@ -225,7 +225,7 @@ def test_metrics_in_long_form(built: Path) -> None:
 def test_bad_product_events_are_quarantined(built: Path) -> None:
     issues = sorted(
         (r["issue_type"], r["reason"])
-        for r in query(built, "select * from main.fct_quarantined_rows where source_table = 'product_events'")
+        for r in query(built, "select * from fct_quarantined_rows where source_table = 'product_events'")
     )
     # e17 unknown team, e18 unknown event type, e15 negative revenue (flagged), the stale e01
     assert issues == [
@@ -240,7 +240,7 @@ def test_no_user_identity_in_any_mart(built: Path) -> None:
     columns = query(
         built,
         "select table_name, column_name from information_schema.columns"
-        " where table_schema = 'main' and (table_name like 'fct_%' or table_name like 'dim_%')",
+        f" where table_schema = '{MARTS_SCHEMA}' and (table_name like 'fct_%' or table_name like 'dim_%')",
     )
     leaked = [c for c in columns if "user" in c["column_name"] and c["column_name"] not in {"ai_active_users"}]
     assert leaked == []

@@ -149,7 +149,7 @@ def test_quiet_month_is_a_row_of_zeros_and_nulls(built: Path) -> None:
 
 
 def test_spine_runs_to_last_period_of_all_data(built: Path) -> None:
-    rows = query(built, "select team_id, period_start from main.fct_change_delivery order by 1, 2")
+    rows = query(built, "select team_id, period_start from fct_change_delivery order by 1, 2")
     march, feb, jan = date(2025, 3, 1), date(2025, 2, 1), date(2025, 1, 1)
     assert [(r["team_id"], r["period_start"]) for r in rows] == [
         ("team_a", jan), ("team_a", feb), ("team_a", march),
@@ -158,12 +158,12 @@ def test_spine_runs_to_last_period_of_all_data(built: Path) -> None:
 
 
 def test_every_raw_row_is_accounted_for(built: Path) -> None:
-    accounting = {r["source_table"]: r for r in query(built, "select * from main.fct_raw_row_accounting")}
+    accounting = {r["source_table"]: r for r in query(built, "select * from fct_raw_row_accounting")}
     deployments = accounting["deployments"]
     # 16 delivered: d1 twice (1 duplicate), d12 unknown service and d13 unknown status rejected
     assert (deployments["raw_rows"], deployments["staged_rows"], deployments["duplicate_rows"], deployments["rejected_rows"]) == (16, 13, 1, 2)
     for table, counts in accounting.items():
-        staged = query(built, f"select count(*) as n from main.stg_ai_maturity_raw__{table}")[0]["n"]
+        staged = query(built, f"select count(*) as n from stg_ai_maturity_raw__{table}")[0]["n"]
         raw = query(built, f"select count(*) as n from raw.{table}")[0]["n"]
         assert counts["raw_rows"] == raw, table
         assert counts["staged_rows"] == staged, table
@@ -173,7 +173,7 @@ def test_every_raw_row_is_accounted_for(built: Path) -> None:
 def test_quarantine_names_the_rejected_rows(built: Path) -> None:
     rows = query(
         built,
-        "select row_key, issue_type, reason from main.fct_quarantined_rows "
+        "select row_key, issue_type, reason from fct_quarantined_rows "
         "where source_table = 'deployments' order by row_key",
     )
     assert [(r["row_key"], r["issue_type"], r["reason"]) for r in rows] == [
@@ -182,7 +182,7 @@ def test_quarantine_names_the_rejected_rows(built: Path) -> None:
         ("d13", "rejected", "unknown_enum_value:status"),
     ]
     incidents = query(
-        built, "select row_key, issue_type, reason from main.fct_quarantined_rows where source_table = 'incidents'"
+        built, "select row_key, issue_type, reason from fct_quarantined_rows where source_table = 'incidents'"
     )
     assert [(r["row_key"], r["issue_type"]) for r in incidents] == [("i4", "flagged")]
     assert "resolved_at_before_started_at" in incidents[0]["reason"]
@@ -191,7 +191,7 @@ def test_quarantine_names_the_rejected_rows(built: Path) -> None:
 def test_team_metrics_long_form_matches_the_mart(built: Path) -> None:
     rows = query(
         built,
-        "select metric_name, metric_value, unit, sample_size, cluster from main.fct_team_metrics "
+        "select metric_name, metric_value, unit, sample_size, cluster from fct_team_metrics "
         "where team_id = 'team_a' and period_start = date '2025-01-01'",
     )
     by_name = {r["metric_name"]: r for r in rows}

@@ -20,6 +20,7 @@ from harness import (
     PROJECT_DIR,
     SMART_TARGET_TYPES,
     DbtResult,
+    connect,
     copy_seed,
     run_dbt,
     write_raw_tables,
@@ -185,8 +186,8 @@ def test_default_path_is_the_projects_data_file_from_any_directory(project_copy:
         ["run", "--select", "dim_metrics"], tmp_path / "elsewhere", "../proj/profiles", tmp_path / "run"
     )
     assert completed.returncode == 0, completed.stdout[-3000:]
-    with duckdb.connect(str(default), read_only=True) as con:
-        metrics = con.execute("select count(*) from main.dim_metrics").fetchone()
+    with connect(default) as con:
+        metrics = con.execute("select count(*) from dim_metrics").fetchone()
     assert metrics is not None and metrics[0] > 0
     assert not list((tmp_path / "elsewhere").rglob("*.duckdb"))
 

@@ -24,7 +24,7 @@ import duckdb
 import pytest
 
 from conftest import PROJECT_DIR, DemoWarehouse
-from harness import DbtResult
+from harness import MARTS_SCHEMA, DbtResult, package_schemas
 from table_compare import Table, compare_tables, grain_of, read_duckdb
 from spark_harness import (
     export_spark_tables,
@@ -36,7 +36,7 @@ from spark_harness import (
 )
 
 MAX_DIFFS_SHOWN = 15
-SPARK_SCHEMA = "main"
+SPARK_SCHEMA = "main"  # the target schema; the marts are in package_schemas(SPARK_SCHEMA)["marts"]
 MARTS = sorted(path.stem for path in (PROJECT_DIR / "models" / "marts").rglob("*.sql"))
 
 
@@ -70,7 +70,7 @@ def assert_same_mart(demo_warehouse: DemoWarehouse, other: EngineBuild, mart: st
     mart_dir = other.marts_dir / mart
     assert mart_dir.exists(), f"{mart} was not built on {other.engine} (see the build test)"
     with duckdb.connect(str(demo_warehouse.db_path), read_only=True) as con:
-        expected = read_duckdb(con, f"main.{mart}")
+        expected = read_duckdb(con, f"{MARTS_SCHEMA}.{mart}")
     with duckdb.connect() as con:
         con.execute("set TimeZone = 'UTC'")
         actual = read_duckdb(con, f"read_parquet('{mart_dir.as_posix()}/*.parquet')")
@@ -147,7 +147,7 @@ def spark_build(demo_warehouse: DemoWarehouse, tmp_path_factory: pytest.TempPath
     marts_dir = work / "marts"
     marts = built_marts(build)
     if marts:
-        exported = export_spark_tables(spark_dir, SPARK_SCHEMA, marts, marts_dir)
+        exported = export_spark_tables(spark_dir, package_schemas(SPARK_SCHEMA)["marts"], marts, marts_dir)
         assert exported.returncode == 0, exported.stdout[-3000:] + exported.stderr[-3000:]
     return EngineBuild("spark", build, seconds, marts_dir)
 
@@ -191,7 +191,7 @@ def postgres_build(demo_warehouse: DemoWarehouse, tmp_path_factory: pytest.TempP
     report(request, f"\n[cross-engine] PostgreSQL: dbt build took {seconds:.0f} s")
     marts_dir = work / "marts"
     marts = built_marts(build)
-    postgres_load_raw.export_tables(settings, settings["schema"], marts, marts_dir)
+    postgres_load_raw.export_tables(settings, package_schemas(settings["schema"])["marts"], marts, marts_dir)
     return EngineBuild("postgres", build, seconds, marts_dir)
 
 

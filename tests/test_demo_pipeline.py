@@ -15,7 +15,8 @@ from harness import query
 
 def test_dbt_build_passes_every_test(demo_warehouse: DemoWarehouse) -> None:
     assert demo_warehouse.build.failures() == []
-    statuses = {result["status"] for result in demo_warehouse.build.run_results["results"]}
+    statuses = {result["status"] for result in demo_warehouse.build.run_results["results"]
+                if not result["unique_id"].startswith("exposure.")}
     assert statuses <= {"success", "pass", "warn"}
     unit_tests = [r for r in demo_warehouse.build.run_results["results"] if r["unique_id"].startswith("unit_test.")]
     assert len(unit_tests) >= 5
@@ -23,10 +24,10 @@ def test_dbt_build_passes_every_test(demo_warehouse: DemoWarehouse) -> None:
 
 def test_every_raw_row_is_accounted_for(demo_warehouse: DemoWarehouse) -> None:
     db = demo_warehouse.db_path
-    for row in query(db, "select * from main.fct_raw_row_accounting"):
+    for row in query(db, "select * from fct_raw_row_accounting"):
         table = row["source_table"]
         raw_rows = query(db, f"select count(*) as n from raw.{table}")[0]["n"]
-        staged = query(db, f"select count(*) as n from main.stg_ai_maturity_raw__{table}")[0]["n"]
+        staged = query(db, f"select count(*) as n from stg_ai_maturity_raw__{table}")[0]["n"]
         assert row["raw_rows"] == raw_rows == demo_warehouse.manifest[table]["rows"], table
         assert staged == row["staged_rows"], table
         assert staged + row["rejected_rows"] + row["duplicate_rows"] == raw_rows, table
@@ -37,7 +38,7 @@ def test_injected_duplicates_and_rejections_are_quarantined(demo_warehouse: Demo
     db = demo_warehouse.db_path
     counts = {
         (r["source_table"], r["issue_type"]): r["n"]
-        for r in query(db, "select source_table, issue_type, count(*) as n from main.fct_quarantined_rows group by 1, 2")
+        for r in query(db, "select source_table, issue_type, count(*) as n from fct_quarantined_rows group by 1, 2")
     }
     for table, injected in demo_warehouse.manifest.items():
         assert counts.get((table, "duplicate"), 0) == injected.get("duplicates", 0), table
@@ -50,7 +51,7 @@ def test_impossible_values_are_flagged_or_rejected(demo_warehouse: DemoWarehouse
     db = demo_warehouse.db_path
     reasons = sorted(
         (r["source_table"], r["issue_type"], r["reason"])
-        for r in query(db, "select source_table, issue_type, reason from main.fct_quarantined_rows "
+        for r in query(db, "select source_table, issue_type, reason from fct_quarantined_rows "
                            "where reason like '%non_finite%' or reason like 'implausible%'")
     )
     assert reasons == [
@@ -60,10 +61,10 @@ def test_impossible_values_are_flagged_or_rejected(demo_warehouse: DemoWarehouse
         ("llm_requests", "flagged", "non_finite:cost_usd"),
         ("product_events", "flagged", "non_finite:revenue_usd"),
     ]
-    staged = query(db, "select count(*) as n from main.stg_ai_maturity_raw__llm_requests "
+    staged = query(db, "select count(*) as n from stg_ai_maturity_raw__llm_requests "
                        "where request_id in (select request_id from raw.llm_requests where isinf(cost_usd)) and cost_usd is null")
     assert staged == [{"n": 2}]
-    bounds = query(db, "select min(period_start) as first, max(period_start) as last from main.fct_change_delivery")
+    bounds = query(db, "select min(period_start) as first, max(period_start) as last from fct_change_delivery")
     assert (str(bounds[0]["first"]), str(bounds[0]["last"])) == ("2025-01-01", "2025-12-01")
 
 
@@ -92,7 +93,7 @@ def test_every_model_and_column_is_documented(demo_warehouse: DemoWarehouse) -> 
         columns = query(
             demo_warehouse.db_path,
             "select column_name from information_schema.columns "
-            f"where table_schema = 'main' and table_name = '{node['name']}'",
+            f"where table_schema = '{node['schema']}' and table_name = '{node['name']}'",
         )
         assert columns, node["name"]
         undocumented += [f"{node['name']}.{c['column_name']}" for c in columns if c["column_name"] not in documented]

@@ -251,7 +251,7 @@ def mart_row(db_path: Path, team_id: str, period: date) -> dict[str, Any]:
 
 
 def test_spine_rows(built: Path) -> None:
-    rows = query(built, "select team_id, period_start from main.fct_governance_ethics order by 1, 2")
+    rows = query(built, "select team_id, period_start from fct_governance_ethics order by 1, 2")
     # team_a's first event is the December 2024 audit; team_b's the January offline evaluation;
     # the data ends in February (m2, ev6, tb1, au3's remediation does not count as an event)
     assert [(r["team_id"], r["period_start"]) for r in rows] == [
@@ -378,7 +378,7 @@ def test_governance_metrics(built: Path) -> None:
 
 
 def usage_rows(db_path: Path, where: str) -> list[dict[str, Any]]:
-    return query(db_path, f"select * from main.fct_llm_usage where {where}")
+    return query(db_path, f"select * from fct_llm_usage where {where}")
 
 
 def test_llm_usage_per_scenario(built: Path) -> None:
@@ -435,14 +435,14 @@ def test_llm_usage_february_and_offline_rows(built: Path) -> None:
     ]
     # no staging traffic anywhere
     assert usage_rows(built, "llm_requests > 0 and cost_per_query_usd >= 1") == []
-    keys = query(built, "select count(*) as n, count(distinct llm_usage_id) as d from main.fct_llm_usage")[0]
+    keys = query(built, "select count(*) as n, count(distinct llm_usage_id) as d from fct_llm_usage")[0]
     assert keys["n"] == keys["d"]
 
 
 def test_bad_llm_input_is_flagged_or_rejected(built: Path) -> None:
     rows = query(
         built,
-        "select source_table, row_key, issue_type, reason from main.fct_quarantined_rows "
+        "select source_table, row_key, issue_type, reason from fct_quarantined_rows "
         "where source_table in ('llm_requests', 'llm_request_chunks', 'llm_evaluations') order by 1, 2",
     )
     found = {(r["source_table"], r["row_key"]): (r["issue_type"], r["reason"]) for r in rows}
@@ -454,7 +454,7 @@ def test_bad_llm_input_is_flagged_or_rejected(built: Path) -> None:
     assert len(found) == 5
     # flagged rows stay staged with the spoiled field null
     staged = query(built, "select request_id, cost_usd, first_token_at, output_tokens "
-                          "from main.stg_ai_maturity_raw__llm_requests where request_id in ('e1', 'e2', 'e3') "
+                          "from stg_ai_maturity_raw__llm_requests where request_id in ('e1', 'e2', 'e3') "
                           "order by request_id")
     assert [r["request_id"] for r in staged] == ["e1", "e2", "e3"]
     assert staged[0]["cost_usd"] is None
@@ -465,7 +465,7 @@ def test_bad_llm_input_is_flagged_or_rejected(built: Path) -> None:
 def test_team_metrics_carry_the_cluster(built: Path) -> None:
     rows = query(
         built,
-        "select metric_name, metric_value, unit, sample_size from main.fct_team_metrics "
+        "select metric_name, metric_value, unit, sample_size from fct_team_metrics "
         "where team_id = 'team_a' and period_start = date '2025-01-01' and cluster = 'governance_ethics'",
     )
     by_name = {r["metric_name"]: r for r in rows}

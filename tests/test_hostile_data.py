@@ -26,7 +26,7 @@ from typing import Any
 import duckdb
 import pytest
 
-from harness import DbtResult, deployment_row, failures, query, raw_contract, run_dbt, write_raw_tables
+from harness import PACKAGE_SCHEMAS_SQL, SCHEMAS, DbtResult, deployment_row, failures, query, raw_contract, run_dbt, write_raw_tables
 
 PROJECT_DIR = Path(__file__).resolve().parents[1]
 T0 = "2025-01-01 00:00:00"
@@ -557,8 +557,8 @@ def base_issue(db_path: Path, case: Case) -> list[tuple[str, str]]:
         (row["issue_type"], row["reason"])
         for row in query(
             db_path,
-            f"select q.issue_type, q.reason from main.fct_quarantined_rows as q "
-            f"inner join main.base_ai_maturity_raw__{case.table} as b on q.row_key = b.dq_row_key "
+            f"select q.issue_type, q.reason from fct_quarantined_rows as q "
+            f"inner join base_ai_maturity_raw__{case.table} as b on q.row_key = b.dq_row_key "
             f"where q.source_table = '{case.table}' and ({case.where}) and b.dedupe_rank = 1 "
             f"and q.issue_type <> 'duplicate'",
         )
@@ -576,11 +576,11 @@ def same(actual: Any, expected: Any) -> bool:
 
 @pytest.mark.parametrize("case", CASES, ids=lambda case: case.name)
 def test_case_has_its_exact_outcome(hostile: Built, case: Case) -> None:
-    assert query(hostile.db_path, f"select count(*) as n from main.base_ai_maturity_raw__{case.table} where {case.where}") == [
+    assert query(hostile.db_path, f"select count(*) as n from base_ai_maturity_raw__{case.table} where {case.where}") == [
         {"n": 1}
     ], "the case must find exactly one delivered row"
     assert base_issue(hostile.db_path, case) == ([case.issue] if case.issue else [])
-    staged = query(hostile.db_path, f"select * from main.stg_ai_maturity_raw__{case.table} where {case.where}")
+    staged = query(hostile.db_path, f"select * from stg_ai_maturity_raw__{case.table} where {case.where}")
     assert len(staged) == (1 if case.is_staged else 0)
     for column, expected in case.staged.items():
         assert same(staged[0][column], expected), (column, staged[0][column], expected)
@@ -591,16 +591,16 @@ def test_redelivered_key_keeps_one_row(hostile: Built, dup: tuple[str, str, str,
     _, table, where, rows, winner = dup
     base = query(
         hostile.db_path,
-        f"select dq_row_key, dedupe_rank from main.base_ai_maturity_raw__{table} where {where} order by dedupe_rank",
+        f"select dq_row_key, dedupe_rank from base_ai_maturity_raw__{table} where {where} order by dedupe_rank",
     )
     assert [row["dedupe_rank"] for row in base] == [1, 2]
     issues = query(
         hostile.db_path,
-        f"select issue_type, reason from main.fct_quarantined_rows where source_table = '{table}' "
+        f"select issue_type, reason from fct_quarantined_rows where source_table = '{table}' "
         f"and row_key = '{base[0]['dq_row_key']}'",
     )
     assert issues == [{"issue_type": "duplicate", "reason": "duplicate_of_kept_row"}]
-    staged = query(hostile.db_path, f"select * from main.stg_ai_maturity_raw__{table} where {where}")
+    staged = query(hostile.db_path, f"select * from stg_ai_maturity_raw__{table} where {where}")
     assert len(staged) == 1
     for column, expected in (winner or {}).items():
         assert same(staged[0][column], expected)
@@ -630,11 +630,11 @@ def test_accounting_balances_to_the_cases(hostile: Built, table: str) -> None:
     rows = query(
         hostile.db_path,
         "select is_enabled, raw_rows, staged_rows, rejected_rows, duplicate_rows, flagged_rows "
-        f"from main.fct_raw_row_accounting where source_table = '{table}'",
+        f"from fct_raw_row_accounting where source_table = '{table}'",
     )
     assert rows == [expected_accounting()[table]]
     delivered = query(hostile.db_path, f"select count(*) as n from raw.{table}")[0]["n"]
-    staged = query(hostile.db_path, f"select count(*) as n from main.stg_ai_maturity_raw__{table}")[0]["n"]
+    staged = query(hostile.db_path, f"select count(*) as n from stg_ai_maturity_raw__{table}")[0]["n"]
     assert (rows[0]["raw_rows"], rows[0]["staged_rows"]) == (delivered, staged)
 
 
@@ -643,7 +643,7 @@ def double_columns(db_path: Path, relation: str) -> list[str]:
         row["column_name"]
         for row in query(
             db_path,
-            "select column_name from information_schema.columns where table_schema = 'main' "
+            f"select column_name from information_schema.columns where table_schema in {PACKAGE_SCHEMAS_SQL} "
             f"and table_name = '{relation}' and data_type in ('DOUBLE', 'FLOAT', 'REAL')",
         )
     ]
@@ -655,7 +655,7 @@ def test_no_nan_or_infinity_in_any_mart(hostile: Built, mart: str) -> None:
     if not columns:  # nothing to scan (a mart of strings, dates, integers and booleans)
         return
     counts = ", ".join(f'count(case when isnan("{c}") or isinf("{c}") then 1 end) as "{c}"' for c in columns)
-    row = query(hostile.db_path, f"select {counts} from main.{mart}")[0]
+    row = query(hostile.db_path, f"select {counts} from {mart}")[0]
     assert {column: n for column, n in row.items() if n} == {}
 
 
@@ -663,11 +663,11 @@ def test_no_bad_clock_stretches_the_spine(hostile: Built) -> None:
     spans = query(
         hostile.db_path,
         "select min(period_start) as first, max(period_start) as last, count(*) as n "
-        f"from main.fct_change_delivery where team_id = '{HOSTILE}'",
+        f"from fct_change_delivery where team_id = '{HOSTILE}'",
     )
     # team_h: January (its first staged event) to April (the boundary deployment, the last of all data)
     assert spans == [{"first": datetime(2025, 1, 1).date(), "last": datetime(2025, 4, 1).date(), "n": 4}]
-    bounds = query(hostile.db_path, "select min(period_start) as first, max(period_start) as last from main.fct_team_metrics")
+    bounds = query(hostile.db_path, "select min(period_start) as first, max(period_start) as last from fct_team_metrics")
     assert bounds == [{"first": datetime(2025, 1, 1).date(), "last": datetime(2025, 4, 1).date()}]
 
 
@@ -676,7 +676,7 @@ def team_metrics(db_path: Path, team_id: str) -> dict[tuple[Any, str], Any]:
         (row["period_start"], row["metric_name"]): (row["metric_value"], row["sample_size"])
         for row in query(
             db_path,
-            "select period_start, metric_name, metric_value, sample_size from main.fct_team_metrics "
+            "select period_start, metric_name, metric_value, sample_size from fct_team_metrics "
             f"where team_id = '{team_id}'",
         )
     }
@@ -698,23 +698,23 @@ def test_clean_team_metrics_unchanged(hostile: Built, baseline: Built) -> None:
 
 
 def test_clean_team_levels_unchanged(hostile: Built, baseline: Built) -> None:
-    sql = f"select * from main.fct_team_maturity where team_id = '{CLEAN}' order by period_start"
+    sql = f"select * from fct_team_maturity where team_id = '{CLEAN}' order by period_start"
     assert query(hostile.db_path, sql) == query(baseline.db_path, sql)
 
 
 def test_unicode_and_sql_looking_strings_are_data(hostile: Built) -> None:
     quoted = UNICODE_TEAM.replace("'", "''")
-    assert query(hostile.db_path, f"select team_name from main.dim_teams where team_id = '{quoted}'") == [
+    assert query(hostile.db_path, f"select team_name from dim_teams where team_id = '{quoted}'") == [
         {"team_name": UNICODE_NAME}
     ]
     assert query(
         hostile.db_path,
-        f"select deployments_count from main.fct_change_delivery where team_id = '{quoted}' "
+        f"select deployments_count from fct_change_delivery where team_id = '{quoted}' "
         "and period_start = date '2025-01-01'",
     ) == [{"deployments_count": 1}]
     assert query(
         hostile.db_path,
-        "select count(*) as n from main.fct_llm_usage where feature_name = '" + SQL_FEATURE.replace("'", "''") + "'",
+        "select count(*) as n from fct_llm_usage where feature_name = '" + SQL_FEATURE.replace("'", "''") + "'",
     ) == [{"n": 1}]
     # nothing was dropped or deleted by a string that looks like SQL
     assert query(hostile.db_path, "select count(*) as n from raw.teams")[0]["n"] == len(hostile_raw()["teams"])
@@ -725,12 +725,12 @@ def test_extra_and_missing_optional_columns(hostile: Built) -> None:
         row["column_name"]
         for row in query(
             hostile.db_path,
-            "select column_name from information_schema.columns where table_schema = 'main' "
-            "and table_name = 'stg_ai_maturity_raw__deployments'",
+            "select column_name from information_schema.columns "
+            f"where table_schema = '{SCHEMAS['staging']}' and table_name = 'stg_ai_maturity_raw__deployments'",
         )
     }
     assert EXTRA_COLUMN not in staging_columns and "deployment_id" in staging_columns
-    assert query(hostile.db_path, "select count(*) as n, count(root_cause) as known from main.stg_ai_maturity_raw__incidents") == [
+    assert query(hostile.db_path, "select count(*) as n, count(root_cause) as known from stg_ai_maturity_raw__incidents") == [
         {"n": len(CLEAN_RAW["incidents"]) + 3, "known": 0}
     ]
 
@@ -738,7 +738,7 @@ def test_extra_and_missing_optional_columns(hostile: Built) -> None:
 def test_empty_table_builds_and_accounts_for_nothing(hostile: Built) -> None:
     rows = query(
         hostile.db_path,
-        "select raw_rows, staged_rows, rejected_rows, duplicate_rows from main.fct_raw_row_accounting "
+        "select raw_rows, staged_rows, rejected_rows, duplicate_rows from fct_raw_row_accounting "
         "where source_table = 'rag_eval_cases'",
     )
     assert rows == [{"raw_rows": 0, "staged_rows": 0, "rejected_rows": 0, "duplicate_rows": 0}]
@@ -751,7 +751,7 @@ def winners(db_path: Path) -> list[dict[str, Any]]:
     keys = ", ".join(f"'{name}'" for name in ("dup_late", "dup_eq", "dup_null"))
     return query(
         db_path,
-        f"select deployment_id, status, trigger, _loaded_at from main.stg_ai_maturity_raw__deployments "
+        f"select deployment_id, status, trigger, _loaded_at from stg_ai_maturity_raw__deployments "
         f"where deployment_id in ({keys}) order by deployment_id",
     )
 
@@ -781,7 +781,7 @@ def test_plausibility_window_follows_its_vars(tmp_path: Path) -> None:
     assert failures(result) == []
     rows = query(
         db_path,
-        "select deployment_id, rejection_reason from main.base_ai_maturity_raw__deployments "
+        "select deployment_id, rejection_reason from base_ai_maturity_raw__deployments "
         "where deployment_id in ('dep_h_1970', 'dep_h_1999', 'dep_h_edge1s', 'dep_h_2999') order by 1",
     )
     assert [(row["deployment_id"], row["rejection_reason"]) for row in rows] == [
@@ -802,7 +802,7 @@ def test_future_event_without_loaded_at_is_implausible(tmp_path: Path) -> None:
     assert failures(run_dbt(["run", "--select", "+stg_ai_maturity_raw__deployments"], db_path, tmp_path)) == []
     assert query(
         db_path,
-        "select rejection_reason from main.base_ai_maturity_raw__deployments where deployment_id = 'dep_h_2999_unloaded'",
+        "select rejection_reason from base_ai_maturity_raw__deployments where deployment_id = 'dep_h_2999_unloaded'",
     ) == [{"rejection_reason": "implausible_timestamp:finished_at"}]
 
 
@@ -814,9 +814,9 @@ def test_empty_warehouse_builds(tmp_path: Path) -> None:
     result = run_dbt(["build"], db_path, tmp_path)
     assert failures(result) == []
     assert query(
-        db_path, "select count(*) as tables, sum(raw_rows + staged_rows + rejected_rows) as rows from main.fct_raw_row_accounting"
+        db_path, "select count(*) as tables, sum(raw_rows + staged_rows + rejected_rows) as rows from fct_raw_row_accounting"
     ) == [{"tables": len(raw_contract()), "rows": 0}]
-    assert query(db_path, "select count(*) as n from main.fct_team_metrics") == [{"n": 0}]
+    assert query(db_path, "select count(*) as n from fct_team_metrics") == [{"n": 0}]
 
 
 @pytest.fixture(scope="module")
@@ -841,20 +841,20 @@ def test_switched_off_table_gives_null_metrics(switched_off: tuple[Built, DbtRes
     db_path = switched_off[0].db_path
     assert query(
         db_path,
-        "select is_enabled, raw_rows from main.fct_raw_row_accounting " f"where source_table = '{table}'",
+        "select is_enabled, raw_rows from fct_raw_row_accounting " f"where source_table = '{table}'",
     ) == [{"is_enabled": False, "raw_rows": 0}]
     metrics = [
         row["metric_name"]
         for row in query(
             db_path,
-            "select metric_name from main.dim_metrics "
+            "select metric_name from dim_metrics "
             f"where list_contains(string_split(optional_source_tables, ','), '{table}')",
         )
     ]
     for metric in metrics:
         values = query(
             db_path,
-            f"select count(*) as n, count(metric_value) as valued from main.fct_team_metrics where metric_name = '{metric}'",
+            f"select count(*) as n, count(metric_value) as valued from fct_team_metrics where metric_name = '{metric}'",
         )
         assert values[0]["n"] > 0 and values[0]["valued"] == 0, (metric, values)
 
@@ -863,8 +863,8 @@ def test_switched_off_tables_leave_other_metrics_unchanged(
     switched_off: tuple[Built, DbtResult], baseline: Built
 ) -> None:
     db_path = switched_off[0].db_path
-    measurable = {row["metric_name"] for row in query(db_path, "select metric_name from main.dim_metrics where is_measurable")}
-    unmeasurable = {row["metric_name"] for row in query(db_path, "select metric_name from main.dim_metrics where not is_measurable")}
+    measurable = {row["metric_name"] for row in query(db_path, "select metric_name from dim_metrics where is_measurable")}
+    unmeasurable = {row["metric_name"] for row in query(db_path, "select metric_name from dim_metrics where not is_measurable")}
     assert {"deployments_count", "change_fail_rate", "time_to_restore_median_hours"} <= measurable
     assert {"llm_queries", "training_runs_count", "psych_safety_score", "ai_active_users"} <= unmeasurable
     before, after = team_metrics(baseline.db_path, CLEAN), team_metrics(db_path, CLEAN)

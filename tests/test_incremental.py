@@ -26,7 +26,7 @@ from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
 from conftest import PROJECT_DIR
-from harness import run_dbt, write_raw_tables
+from harness import connect, run_dbt, write_raw_tables
 from table_compare import compare_tables, read_duckdb
 
 GENERATOR = PROJECT_DIR / "scripts" / "generate_demo_data.py"
@@ -181,21 +181,20 @@ def batch_predicates(source: Source, cuts: Sequence[float], delay_percent: int, 
 
 
 def assert_accounted(db: Path, source_tables: Sequence[str]) -> None:
-    with duckdb.connect(str(db), read_only=True) as con:
+    with connect(db) as con:
         for table in source_tables:
             raw = con.execute(f"select count(*) from raw.{table}").fetchone()[0]
             row = con.execute(
-                "select raw_rows, staged_rows + rejected_rows + duplicate_rows from main.fct_raw_row_accounting "
+                "select raw_rows, staged_rows + rejected_rows + duplicate_rows from fct_raw_row_accounting "
                 f"where source_table = '{table}'").fetchone()
             assert row == (raw, raw), (table, row, raw)
 
 
 def assert_same_marts(expected_db: Path, actual_db: Path, label: str) -> None:
     problems = []
-    with duckdb.connect(str(expected_db), read_only=True) as expected_con, \
-            duckdb.connect(str(actual_db), read_only=True) as actual_con:
-        relations = [f"main.{mart}" for mart in MARTS] + [
-            f"(select * exclude (_batch_at) from main.{model})" for model in CHANGED_ENTITY_MODELS]
+    with connect(expected_db) as expected_con, connect(actual_db) as actual_con:
+        relations = list(MARTS) + [
+            f"(select * exclude (_batch_at) from {model})" for model in CHANGED_ENTITY_MODELS]
         for relation in relations:
             expected = read_duckdb(expected_con, relation)
             actual = read_duckdb(actual_con, relation)

@@ -295,19 +295,19 @@ def test_dbt_build_on_tiny_large_data_with_appended_days_measures_every_metric(w
     shutil.copyfile(appended["path"], warehouse)
     result = run_dbt(["build"], warehouse, work / "dbt")
     assert not result.failures(), result.failures()
-    metrics = query(warehouse, "select m.metric_name, count(t.metric_value) as n from main.dim_metrics m "
-                               "left join main.fct_team_metrics t using (metric_name) group by 1 order by 1")
+    metrics = query(warehouse, "select m.metric_name, count(t.metric_value) as n from dim_metrics m "
+                               "left join fct_team_metrics t using (metric_name) group by 1 order by 1")
     assert len(metrics) > 50
     unmeasured = [m["metric_name"] for m in metrics if m["n"] == 0]
     assert unmeasured == []
-    assert one(warehouse, "select count(distinct team_id) from main.fct_team_maturity") == TEAMS
-    assert one(warehouse, "select count(distinct maturity_level) from main.fct_team_maturity") >= 2
+    assert one(warehouse, "select count(distinct team_id) from fct_team_maturity") == TEAMS
+    assert one(warehouse, "select count(distinct maturity_level) from fct_team_maturity") >= 2
     new_month = appended["states"][0]["latest_day"] + timedelta(days=1)
-    queries = one(warehouse, f"select sum(llm_queries) from main.fct_governance_ethics "
+    queries = one(warehouse, f"select sum(llm_queries) from fct_governance_ethics "
                              f"where period_start = date '{new_month:%Y-%m-01}'")
     assert queries > 0
     # the injected mess is quarantined: rejected, flagged and duplicate rows of the kinds generated
-    reasons = {r["reason"] for r in query(warehouse, "select distinct reason from main.fct_quarantined_rows")}
+    reasons = {r["reason"] for r in query(warehouse, "select distinct reason from fct_quarantined_rows")}
     for expected in ("unknown_service", "unknown_request", "unknown_deployment", "non_finite:drift_score",
                      "implausible_timestamp:started_at", "bad_clock:first_token_at_before_started_at",
                      "negative_tokens:output_tokens", "unknown_enum_value:status", "duplicate_of_kept_row"):

@@ -13,7 +13,7 @@ from harness import query
 
 
 def test_every_team_sits_at_its_designed_level_every_month(demo_warehouse: DemoWarehouse) -> None:
-    rows = query(demo_warehouse.db_path, "select * from main.fct_team_maturity order by team_id, period_start")
+    rows = query(demo_warehouse.db_path, "select * from fct_team_maturity order by team_id, period_start")
     by_team: dict[str, list[dict]] = {}
     for row in rows:
         by_team.setdefault(row["team_id"], []).append(row)
@@ -33,7 +33,7 @@ def test_fully_automated_team_has_no_blockers(demo_warehouse: DemoWarehouse) -> 
     assert len(automated) == 1
     blockers = query(
         demo_warehouse.db_path,
-        f"select count(*) as n from main.fct_maturity_blockers where team_id = '{automated[0].team_id}'",
+        f"select count(*) as n from fct_maturity_blockers where team_id = '{automated[0].team_id}'",
     )
     assert blockers[0]["n"] == 0
 
@@ -44,7 +44,7 @@ def test_every_team_below_four_is_blocked_on_its_binding_planes(demo_warehouse: 
             continue
         planes = query(
             demo_warehouse.db_path,
-            "select distinct plane from main.fct_maturity_blockers "
+            "select distinct plane from fct_maturity_blockers "
             f"where team_id = '{team.team_id}' and is_binding_plane and period_start = date '2025-12-01'",
         )
         assert {row["plane"] for row in planes} == set(team.levels.binding_planes), team.team_id
@@ -53,7 +53,7 @@ def test_every_team_below_four_is_blocked_on_its_binding_planes(demo_warehouse: 
 def test_incident_scenario_raises_one_p1_rollback_prompt_alert(demo_warehouse: DemoWarehouse) -> None:
     scenario = INCIDENT_SCENARIO
     month = date.fromisoformat(f"{scenario.month}-01")
-    p1_alerts = query(demo_warehouse.db_path, "select * from main.fct_alerts where slo_class = 'p1' and alert_type != 'smart_breach'")
+    p1_alerts = query(demo_warehouse.db_path, "select * from fct_alerts where slo_class = 'p1' and alert_type != 'smart_breach'")
     assert len(p1_alerts) == 1
     alert = p1_alerts[0]
     assert (alert["team_id"], alert["feature_name"], alert["first_period"]) == (scenario.team_id, scenario.feature_name, month)

@@ -233,7 +233,7 @@ def test_manual_team(built: Path) -> None:
 def test_drift_links(built: Path) -> None:
     rows = query(
         built,
-        "select check_id, is_drift_alert, link_type, linked_run_id from main.int_drift_checks_linked order by check_id",
+        "select check_id, is_drift_alert, link_type, linked_run_id from int_drift_checks_linked order by check_id",
     )
     assert [(r["check_id"], r["is_drift_alert"], r["link_type"], r["linked_run_id"]) for r in rows] == [
         ("dc1", True, "explicit", "r2"),
@@ -245,7 +245,7 @@ def test_drift_links(built: Path) -> None:
 
 
 def test_spine_rows(built: Path) -> None:
-    rows = query(built, "select team_id, period_start from main.fct_ml_lifecycle order by 1, 2")
+    rows = query(built, "select team_id, period_start from fct_ml_lifecycle order by 1, 2")
     jan, feb = date(2025, 1, 1), date(2025, 2, 1)
     # hand's first event is h1 (01-03); the data ends in February (r3's ended_at does not extend it)
     assert [(r["team_id"], r["period_start"]) for r in rows] == [("hand", jan), ("hand", feb), ("ml", jan), ("ml", feb)]
@@ -254,7 +254,7 @@ def test_spine_rows(built: Path) -> None:
 def test_bad_input_is_quarantined(built: Path) -> None:
     rows = query(
         built,
-        "select source_table, row_key, issue_type, reason from main.fct_quarantined_rows "
+        "select source_table, row_key, issue_type, reason from fct_quarantined_rows "
         "where source_table in ('training_runs', 'drift_checks') order by source_table, row_key",
     )
     assert [(r["source_table"], r["row_key"], r["issue_type"]) for r in rows] == [
@@ -266,11 +266,11 @@ def test_bad_input_is_quarantined(built: Path) -> None:
     assert "bad_clock:ended_at_before_started_at" in rows[1]["reason"]
     assert "bad_clock:data_snapshot_after_start" in rows[2]["reason"]
     # the flagged run stays staged, its retrain time null
-    r4 = query(built, "select is_finished, has_bad_clock, retrain_time_hours from main.int_training_runs_timed "
+    r4 = query(built, "select is_finished, has_bad_clock, retrain_time_hours from int_training_runs_timed "
                       "where run_id = 'r4'")
     assert r4 == [{"is_finished": True, "has_bad_clock": True, "retrain_time_hours": None}]
     # 6 drift checks delivered: 5 staged + 1 rejected
-    accounting = query(built, "select * from main.fct_raw_row_accounting where source_table = 'drift_checks'")[0]
+    accounting = query(built, "select * from fct_raw_row_accounting where source_table = 'drift_checks'")[0]
     assert (accounting["raw_rows"], accounting["staged_rows"], accounting["rejected_rows"]) == (6, 5, 1)
 
 
@@ -286,7 +286,7 @@ def test_team_metrics_long_form(built: Path, tmp_path: Path) -> None:
     assert not failures(result), failures(result)
     rows = query(
         db_path,
-        "select metric_name, metric_value, unit, sample_size, cluster from main.fct_team_metrics "
+        "select metric_name, metric_value, unit, sample_size, cluster from fct_team_metrics "
         "where team_id = 'ml' and period_start = date '2025-01-01' and cluster = 'ml_lifecycle'",
     )
     by_name = {r["metric_name"]: r for r in rows}

@@ -16,7 +16,7 @@ from typing import Any
 
 import pytest
 
-from harness import build_dataset, query, team_period_row
+from harness import PACKAGE_SCHEMAS_SQL, build_dataset, query, team_period_row
 
 LOADED = "2025-03-01 00:00:00"
 T0 = "2024-01-01 00:00:00"
@@ -278,7 +278,7 @@ def test_metrics_in_long_form(built: Path) -> None:
             r["metric_name"]: r
             for r in query(
                 built,
-                f"select * from main.fct_team_metrics where team_id = '{team_id}'"
+                f"select * from fct_team_metrics where team_id = '{team_id}'"
                 f" and period_start = date '{period}' and cluster = 'people_culture'",
             )
         }
@@ -305,7 +305,7 @@ def test_bad_people_and_survey_rows_are_quarantined(built: Path) -> None:
         (r["source_table"], r["issue_type"], r["reason"])
         for r in query(
             built,
-            "select * from main.fct_quarantined_rows where source_table in ('people', 'survey_responses')",
+            "select * from fct_quarantined_rows where source_table in ('people', 'survey_responses')",
         )
     )
     assert issues == [
@@ -314,14 +314,15 @@ def test_bad_people_and_survey_rows_are_quarantined(built: Path) -> None:
         ("survey_responses", "rejected", "unknown_enum_value:instrument"),
     ]
     # person-keyed tables show a salted surrogate, never the key
-    keys = {r["row_key"] for r in query(built, "select row_key from main.fct_quarantined_rows")}
+    keys = {r["row_key"] for r in query(built, "select row_key from fct_quarantined_rows")}
     assert not keys & {"pbad", "s5|ps1", "s_5|ps1", "s6", "s_6|n1"}
 
 
 def test_no_person_identity_or_free_text_downstream_of_staging(built: Path) -> None:
     columns = query(
         built,
-        "select table_name, column_name from information_schema.columns where table_schema = 'main'"
+        "select table_name, column_name from information_schema.columns"
+        f" where table_schema in {PACKAGE_SCHEMAS_SQL}"
         " and table_name not like 'stg_%' and table_name not like 'base_%'",
     )
     forbidden = {"user_key", "person_key", "respondent_key", "author_key", "prompt_text", "response_text", "comment_text"}

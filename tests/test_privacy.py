@@ -18,7 +18,7 @@ from typing import Any
 import duckdb
 import pytest
 
-from harness import failures, run_dbt, write_raw_tables
+from harness import connect, failures, run_dbt, write_raw_tables
 
 MARKER = "zq7x"  # every marked value contains it; searched case-insensitively
 TEXT_COLUMNS = {"prompt_text", "response_text", "comment_text"}
@@ -225,14 +225,14 @@ def test_the_dataset_reaches_the_marts(built: tuple[Path, dict[str, Any]]) -> No
     db_path, manifest = built
     marts = {node["alias"] for node in models_under(manifest, "models/marts/")}
     assert {"fct_governance_ethics", "fct_llm_usage", "fct_quarantined_rows", "fct_team_metrics"} <= marts
-    with duckdb.connect(str(db_path), read_only=True) as con:
+    with connect(db_path) as con:
         staged = con.execute(
-            "select count(*) from main.stg_ai_maturity_raw__llm_requests where user_key like '%zq7x%'"
+            "select count(*) from stg_ai_maturity_raw__llm_requests where user_key like '%zq7x%'"
         ).fetchone()[0]
         queries = con.execute(
-            "select sum(llm_queries) from main.fct_governance_ethics where team_id = 'team_a'"
+            "select sum(llm_queries) from fct_governance_ethics where team_id = 'team_a'"
         ).fetchone()[0]
-        quarantined = con.execute("select count(*) from main.fct_quarantined_rows").fetchone()[0]
+        quarantined = con.execute("select count(*) from fct_quarantined_rows").fetchone()[0]
     assert staged == 4  # r1 r2 r3 r_flag (r_bad rejected)
     assert queries == 4
     assert quarantined >= 7  # people x2, changes, llm x3, product event, survey

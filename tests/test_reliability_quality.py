@@ -214,7 +214,7 @@ def test_window_verdicts(built: Path) -> None:
     rows = query(
         built,
         "select service_id, window_start, meets_availability_objective as a, meets_latency_objective as l, meets_slo "
-        "from main.int_inference_windows_slo_checked where service_id = 'svc_ml' and period_start = date '2025-01-01' "
+        "from int_inference_windows_slo_checked where service_id = 'svc_ml' and period_start = date '2025-01-01' "
         "order by window_start",
     )
     assert [(r["a"], r["l"], r["meets_slo"]) for r in rows] == [
@@ -226,7 +226,7 @@ def test_window_verdicts(built: Path) -> None:
 
 
 def test_spine_rows(built: Path) -> None:
-    rows = query(built, "select team_id, period_start from main.fct_reliability_quality order by 1, 2")
+    rows = query(built, "select team_id, period_start from fct_reliability_quality order by 1, 2")
     jan, feb = date(2025, 1, 1), date(2025, 2, 1)
     assert [(r["team_id"], r["period_start"]) for r in rows] == [("hand", jan), ("hand", feb), ("ml", jan), ("ml", feb)]
 
@@ -234,12 +234,12 @@ def test_spine_rows(built: Path) -> None:
 def test_bad_window_is_quarantined(built: Path) -> None:
     rows = query(
         built,
-        "select row_key, issue_type, reason from main.fct_quarantined_rows where source_table = 'inference_windows'",
+        "select row_key, issue_type, reason from fct_quarantined_rows where source_table = 'inference_windows'",
     )
     assert len(rows) == 1
     assert rows[0]["row_key"].startswith("svc_ml|fraud|2025-01-15")
     assert (rows[0]["issue_type"], rows[0]["reason"]) == ("rejected", "errors_exceed_requests")
-    accounting = query(built, "select * from main.fct_raw_row_accounting where source_table = 'inference_windows'")[0]
+    accounting = query(built, "select * from fct_raw_row_accounting where source_table = 'inference_windows'")[0]
     # 11 delivered, 10 staged, 1 rejected
     assert (accounting["raw_rows"], accounting["staged_rows"], accounting["rejected_rows"]) == (11, 10, 1)
 

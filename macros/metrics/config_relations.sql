@@ -1,14 +1,22 @@
 {#-
-  A configuration relation: the package seed, or the host project's own relation when the var
-  ai_maturity__<name> names one (e.g. `analytics.my_maturity_criteria`). The seed stays a parent
-  either way, and the package's unit tests (which mock the seed) always read the seed.
+  A configuration relation: the package seed, or the host project's own when the var
+  ai_maturity__<name> names one. A bare name (`my_maturity_criteria`) is a model or seed of the host
+  (root) project, read through `ref(project_name, name)`, so the DAG builds it first (`dbt ls -s my_maturity_criteria+` lists
+  the models that read it); a dotted name (`analytics.my_maturity_criteria`) is a relation outside
+  dbt, read as written. The seed stays a parent either way, and the package's unit tests (which mock
+  the seed) always read the seed.
 -#}
 {% macro config_relation(name) %}
     {%- set seed_relation = ref(name) -%}
     {%- set override = var('ai_maturity__' ~ name, none) -%}
     {%- set in_unit_test = model is mapping and model.get('resource_type') == 'unit_test' -%}
-    {%- if override and not in_unit_test -%}{{ return(override) }}{%- endif -%}
-    {{ return(seed_relation) }}
+    {%- if not override or in_unit_test -%}
+        {{ return(seed_relation) }}
+    {%- endif -%}
+    {%- if '.' in (override | string) -%}
+        {{ return(override) }}
+    {%- endif -%}
+    {{ return(ref(project_name, override | string)) }}
 {% endmacro %}
 
 {#- How messages name a configuration relation and its rows: (row noun, id column). -#}

@@ -47,12 +47,24 @@ def cells_equal(left: Any, right: Any) -> bool:
     return math.isclose(float(left), float(right), rel_tol=REL_TOL, abs_tol=ABS_TOL)
 
 
+def marts_schema(con: duckdb.DuckDBPyConnection) -> str:
+    """The schema that holds the package's marts (the one with fct_team_maturity): its name depends
+    on the target schema and the var ai_maturity__marts_schema."""
+    schemas = [row[0] for row in con.execute(
+        "select table_schema from information_schema.tables where table_name = 'fct_team_maturity' order by 1"
+    ).fetchall()]
+    if len(schemas) != 1:
+        raise SystemExit(f"compare: expected one schema with fct_team_maturity in the warehouse, found {schemas or 'none'}")
+    return schemas[0]
+
+
 def mart_metrics(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     """The compared metrics of the marts, one row per team × month."""
     frames = []
+    schema = marts_schema(con)
     for mart, metrics in METRICS.items():
         columns = ", ".join(metrics)
-        frame = con.sql(f"select team_id, period_start, {columns} from main.{mart}").df()
+        frame = con.sql(f'select team_id, period_start, {columns} from "{schema}".{mart}').df()
         frames.append(frame.set_index(["team_id", "period_start"]))
     merged = pd.concat(frames, axis=1, join="outer").reset_index()
     return normalise_keys(merged)

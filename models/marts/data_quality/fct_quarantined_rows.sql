@@ -34,10 +34,11 @@ all_issues as (
 numbered as (
     select
         *,
-        row_number() over (
+        -- bigint on every engine (Spark's row_number is an int)
+        cast(row_number() over (
             partition by source_table, row_key, issue_type
             order by dedupe_rank, reason, _loaded_at
-        ) as occurrence
+        ) as {{ dbt.type_bigint() }}) as occurrence
     from all_issues
 ),
 

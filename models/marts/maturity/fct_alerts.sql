@@ -10,11 +10,11 @@ with spine as (
 ),
 
 smart_evaluations as (
-    select * from {{ ref('fct_smart_evaluations') }}
+    select * from {{ ref('ai_maturity', 'fct_smart_evaluations') }}
 ),
 
 feature_signals as (
-    select * from {{ ref('fct_feature_quality_signals') }}
+    select * from {{ ref('ai_maturity', 'fct_feature_quality_signals') }}
 ),
 
 data_end as (

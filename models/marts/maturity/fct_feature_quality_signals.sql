@@ -25,7 +25,7 @@ requests as (
 ),
 
 feedback as (
-    select * from {{ ref('fct_feature_feedback') }}
+    select * from {{ ref('ai_maturity', 'fct_feature_feedback') }}
 ),
 
 faithfulness as (

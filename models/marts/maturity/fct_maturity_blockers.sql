@@ -5,11 +5,11 @@
   planes hold the overall level. Grain: team_id × period_start × criterion_id.
 -#}
 with maturity as (
-    select * from {{ ref('fct_team_maturity') }}
+    select * from {{ ref('ai_maturity', 'fct_team_maturity') }}
 ),
 
 evaluations as (
-    select * from {{ ref('fct_maturity_criteria_evaluations') }}
+    select * from {{ ref('ai_maturity', 'fct_maturity_criteria_evaluations') }}
 ),
 
 plane_levels as (

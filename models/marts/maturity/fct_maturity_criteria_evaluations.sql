@@ -17,14 +17,14 @@ criteria as (
 ),
 
 team_metrics as (
-    select * from {{ ref('fct_team_metrics') }}
+    select * from {{ ref('ai_maturity', 'fct_team_metrics') }}
 ),
 
 observed as (
     select
         spine.team_id,
         spine.period_start,
-        spine.team_period_number,
+        cast(spine.team_period_number as {{ dbt.type_bigint() }}) as team_period_number,
         criteria.criterion_id,
         criteria.plane,
         criteria.level,

@@ -17,7 +17,7 @@ targets as (
 ),
 
 team_metrics as (
-    select * from {{ ref('fct_team_metrics') }}
+    select * from {{ ref('ai_maturity', 'fct_team_metrics') }}
 ),
 
 target_periods as (
@@ -71,7 +71,10 @@ final as (
         end as status,
         deadline,
         -- from the period's last day to the deadline (negative once the deadline has passed)
-        {{ ai_maturity.days_between_dates(ai_maturity.add_periods('period_start', 1), 'deadline') }} + 1 as days_to_deadline,
+        cast(
+            {{ ai_maturity.days_between_dates(ai_maturity.add_periods('period_start', 1), 'deadline') }} + 1
+            as {{ dbt.type_bigint() }}
+        ) as days_to_deadline,
         owner,
         action,
         slo_class

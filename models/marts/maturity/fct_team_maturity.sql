@@ -12,11 +12,11 @@ with spine as (
 ),
 
 evaluations as (
-    select * from {{ ref('fct_maturity_criteria_evaluations') }}
+    select * from {{ ref('ai_maturity', 'fct_maturity_criteria_evaluations') }}
 ),
 
 maturity_levels as (
-    select * from {{ ref('maturity_levels') }}
+    select * from {{ ref('ai_maturity', 'maturity_levels') }}
 ),
 
 plane_levels as (
@@ -131,6 +131,7 @@ final as (
             when with_changes.maturity_level < with_changes.previous_maturity_level then 'down'
             else 'same'
         end as level_change,
+        with_changes.maturity_level - with_changes.previous_maturity_level as level_delta,
         with_changes.team_period_number < {{ plateau_periods }} as is_provisional
     from with_changes
     inner join maturity_levels on with_changes.maturity_level = maturity_levels.level
