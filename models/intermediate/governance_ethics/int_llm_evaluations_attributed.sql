@@ -18,8 +18,8 @@ evaluations as (
 ),
 
 requests as (
-    select * from {{ ref('int_llm_requests_measured') }}
-    where request_id in (select request_id from evaluations)
+    select measured.* from {{ ref('int_llm_requests_measured') }} as measured
+    where measured.request_id in (select evaluations.request_id from evaluations)
 ),
 
 attributed as (

@@ -25,8 +25,8 @@ cited_chunks as (
 ),
 
 relevant_chunks as (
-    select * from {{ ref('stg_ai_maturity_raw__rag_eval_cases') }}
-    where case_id in (select eval_case_id from requests)
+    select cases.* from {{ ref('stg_ai_maturity_raw__rag_eval_cases') }} as cases
+    where cases.case_id in (select requests.eval_case_id from requests)
 ),
 
 case_sizes as (

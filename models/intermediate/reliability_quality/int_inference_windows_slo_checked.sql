@@ -24,8 +24,8 @@ inference_windows as (
 ),
 
 slo_targets as (
-    select * from {{ ref('stg_ai_maturity_raw__slo_targets') }}
-    where service_id in (select service_id from inference_windows)
+    select targets.* from {{ ref('stg_ai_maturity_raw__slo_targets') }} as targets
+    where targets.service_id in (select inference_windows.service_id from inference_windows)
 ),
 
 service_objectives as (
