@@ -25,7 +25,7 @@ import duckdb
 import pytest
 from conftest import PROJECT_DIR, DemoWarehouse
 from demo_data.profiles import INCIDENT_SCENARIO, TEAMS
-from harness import query
+from harness import MARTS_SCHEMA, query
 from maturity_report.data import load
 from maturity_report.formatting import NO_DATA, format_sample_size, format_score, format_value
 from maturity_report.sections import Builder
@@ -54,7 +54,7 @@ def report_html(demo_warehouse: DemoWarehouse, tmp_path_factory: pytest.TempPath
 def builder(demo_warehouse: DemoWarehouse) -> Builder:
     warehouse = DuckDBWarehouse(demo_warehouse.db_path)
     try:
-        return Builder(load(warehouse, "main"))
+        return Builder(load(warehouse, MARTS_SCHEMA))
     finally:
         warehouse.close()
 
@@ -121,7 +121,7 @@ def test_survey_cells_say_suppressed_or_no_data_never_a_number(demo_warehouse: D
     rows = query(
         demo_warehouse.db_path,
         "select team_id, strftime(period_start, '%b %Y') as period, westrum_score, westrum_respondents, "
-        "westrum_is_suppressed from main.fct_people_culture order by team_id, period_start",
+        "westrum_is_suppressed from main_ai_maturity_marts.fct_people_culture order by team_id, period_start",
     )
     suppressed = [row for row in rows if row["westrum_is_suppressed"]]
     missing = [row for row in rows if row["westrum_score"] is None and not row["westrum_is_suppressed"]]
@@ -143,7 +143,7 @@ def test_survey_cells_say_suppressed_or_no_data_never_a_number(demo_warehouse: D
 def test_dora_tiles_equal_the_mart_with_band_and_sample_size(demo_warehouse: DemoWarehouse, builder: Builder) -> None:
     row = query(
         demo_warehouse.db_path,
-        f"select * from main.fct_change_delivery where team_id = '{LEVEL_FOUR_TEAM}' and period_start = date '2025-12-01'",
+        f"select * from main_ai_maturity_marts.fct_change_delivery where team_id = '{LEVEL_FOUR_TEAM}' and period_start = date '2025-12-01'",
     )[0]
     tiles = {tile.label: tile for tile in builder.team(LEVEL_FOUR_TEAM).tiles}
     assert list(tiles) == [
@@ -182,7 +182,7 @@ def test_blockers_show_observed_threshold_gap_and_sample_size(demo_warehouse: De
     expected = query(
         demo_warehouse.db_path,
         "select b.team_id, b.criterion_id, b.observed_value, b.threshold, b.gap, m.sample_size "
-        "from main.fct_maturity_blockers as b left join main.fct_team_metrics as m "
+        "from main_ai_maturity_marts.fct_maturity_blockers as b left join main_ai_maturity_marts.fct_team_metrics as m "
         "on m.team_id = b.team_id and m.period_start = b.period_start and m.metric_name = b.metric_name "
         "where b.period_start = date '2025-12-01' and b.criterion_id = 'platform_4_sla'",
     )
@@ -203,11 +203,11 @@ def test_schema_is_found_wherever_the_marts_are(demo_warehouse: DemoWarehouse, t
         con.execute(f"attach '{demo_warehouse.db_path}' as demo (read_only)")
         con.execute("create schema main_ai_maturity_marts")
         tables = con.execute(
-            "select table_name from information_schema.tables where table_catalog = 'demo' and table_schema = 'main' "
+            "select table_name from information_schema.tables where table_catalog = 'demo' and table_schema = 'main_ai_maturity_marts' "
             "and (table_name like 'fct_%' or table_name like 'dim_%')"
         ).fetchall()
         for (table,) in tables:
-            con.execute(f"create table main_ai_maturity_marts.{table} as select * from demo.main.{table}")
+            con.execute(f"create table main_ai_maturity_marts.{table} as select * from demo.main_ai_maturity_marts.{table}")
     out = tmp_path / "report.html"
     completed = run_report("--duckdb", str(moved), "--out", str(out))
     assert completed.returncode == 0, completed.stderr
@@ -298,11 +298,11 @@ def test_empty_marts_say_no_data(demo_warehouse: DemoWarehouse, tmp_path: Path) 
     with duckdb.connect(str(empty)) as con:
         con.execute(f"attach '{demo_warehouse.db_path}' as demo (read_only)")
         tables = con.execute(
-            "select table_name from information_schema.tables where table_catalog = 'demo' and table_schema = 'main' "
+            "select table_name from information_schema.tables where table_catalog = 'demo' and table_schema = 'main_ai_maturity_marts' "
             "and (table_name like 'fct_%' or table_name like 'dim_%')"
         ).fetchall()
         for (table,) in tables:
-            con.execute(f"create table main.{table} as select * from demo.main.{table} where false")
+            con.execute(f"create table main.{table} as select * from demo.main_ai_maturity_marts.{table} where false")
     out = tmp_path / "report.html"
     completed = run_report("--duckdb", str(empty), "--out", str(out))
     assert completed.returncode == 0, completed.stderr
