@@ -41,6 +41,20 @@ def run_report(*args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run([sys.executable, str(REPORT), *args], capture_output=True, text=True, check=False)
 
 
+def copy_marts(demo_db: Path, target: Path, schema: str, rows: bool = True) -> None:
+    """Copy the demo's marts (fct_/dim_) into `schema` of another DuckDB file (empty when not `rows`)."""
+    with duckdb.connect(str(target)) as con:
+        con.execute(f"attach '{demo_db}' as demo (read_only)")
+        con.execute(f"create schema if not exists {schema}")
+        tables = con.execute(
+            "select table_name from information_schema.tables where table_catalog = 'demo' "
+            f"and table_schema = '{MARTS_SCHEMA}' and (table_name like 'fct_%' or table_name like 'dim_%')"
+        ).fetchall()
+        for (table,) in tables:
+            con.execute(f"create table {schema}.{table} as select * from demo.{MARTS_SCHEMA}.{table}"
+                        + ("" if rows else " where false"))
+
+
 @pytest.fixture(scope="module")
 def report_html(demo_warehouse: DemoWarehouse, tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("report") / "report.html"
@@ -199,15 +213,7 @@ def test_blockers_show_observed_threshold_gap_and_sample_size(demo_warehouse: De
 
 def test_schema_is_found_wherever_the_marts_are(demo_warehouse: DemoWarehouse, tmp_path: Path) -> None:
     moved = tmp_path / "moved.duckdb"
-    with duckdb.connect(str(moved)) as con:
-        con.execute(f"attach '{demo_warehouse.db_path}' as demo (read_only)")
-        con.execute("create schema main_ai_maturity_marts")
-        tables = con.execute(
-            "select table_name from information_schema.tables where table_catalog = 'demo' and table_schema = 'main_ai_maturity_marts' "
-            "and (table_name like 'fct_%' or table_name like 'dim_%')"
-        ).fetchall()
-        for (table,) in tables:
-            con.execute(f"create table main_ai_maturity_marts.{table} as select * from demo.main_ai_maturity_marts.{table}")
+    copy_marts(demo_warehouse.db_path, moved, "main_ai_maturity_marts")
     out = tmp_path / "report.html"
     completed = run_report("--duckdb", str(moved), "--out", str(out))
     assert completed.returncode == 0, completed.stderr
@@ -295,14 +301,7 @@ def test_unreachable_postgres_is_one_line(tmp_path: Path) -> None:
 def test_empty_marts_say_no_data(demo_warehouse: DemoWarehouse, tmp_path: Path) -> None:
     """Every mart present and empty (a warehouse with no events yet): a report that says so."""
     empty = tmp_path / "empty_marts.duckdb"
-    with duckdb.connect(str(empty)) as con:
-        con.execute(f"attach '{demo_warehouse.db_path}' as demo (read_only)")
-        tables = con.execute(
-            "select table_name from information_schema.tables where table_catalog = 'demo' and table_schema = 'main_ai_maturity_marts' "
-            "and (table_name like 'fct_%' or table_name like 'dim_%')"
-        ).fetchall()
-        for (table,) in tables:
-            con.execute(f"create table main.{table} as select * from demo.main_ai_maturity_marts.{table} where false")
+    copy_marts(demo_warehouse.db_path, empty, "main", rows=False)
     out = tmp_path / "report.html"
     completed = run_report("--duckdb", str(empty), "--out", str(out))
     assert completed.returncode == 0, completed.stderr
