@@ -67,6 +67,7 @@
     {%- if not ai_maturity.recomputes_changed_only() -%}
         {{ return('') }}
     {%- endif -%}
+    {%- do ai_maturity.assert_history_settings_unchanged(with_periods=true) -%}
     {%- set queries = [] -%}
     {%- for table_name, expression in sources.items() -%}
         {%- do queries.append(ai_maturity.changed_values(table_name, expression)) -%}

@@ -51,6 +51,7 @@
     {%- if not is_incremental() -%}
         {{ return(delivered) }}
     {%- endif -%}
+    {%- do ai_maturity.assert_history_settings_unchanged(with_periods=false) -%}
     {%- set lookback = var('ai_maturity__incremental_lookback_hours', 48) | int -%}
     {%- set group_key = ai_maturity.batch_group_key(table_name) -%}
     {%- set last_batch = '(select max(_batch_at) from ' ~ this ~ ')' -%}
