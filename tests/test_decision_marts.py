@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import math
 from datetime import date
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -18,7 +19,7 @@ import yaml
 
 from conftest import DemoWarehouse
 from demo_data.profiles import TEAMS
-from harness import PROJECT_DIR, connect
+from harness import PROJECT_DIR, connect, run_dbt, write_raw_tables
 
 OPEN = ("unmet", "no_data")
 TOLERANCE = 1e-9  # float slack on a crossing that lands exactly on a period
@@ -206,3 +207,15 @@ def test_demo_top_investment_is_psych_safety_blocking_every_level_3_culture_team
     )
     single_binding = {team.team_id for team in TEAMS if team.levels.overall < 4 and len(team.levels.binding_planes) == 1}
     assert set(raising["team_id"]) <= single_binding and len(raising) >= 1
+
+
+@pytest.mark.parametrize("value", [2, 4.5, "six"])
+def test_a_trend_window_below_three_or_not_whole_is_one_line(tmp_path: Path, value: object) -> None:
+    db_path = tmp_path / "warehouse.duckdb"
+    write_raw_tables(db_path, {})
+    result = run_dbt(["compile", "--select", "fct_maturity_blockers"], db_path, tmp_path, dbt_vars={"ai_maturity__trend_periods": value})
+    assert result.returncode != 0 and "Traceback" not in result.output
+    assert (
+        "ai_maturity: var ai_maturity__trend_periods must be a whole number of periods, at least 3 "
+        f"(a trend is never drawn from fewer than 3 points), not '{value}'"
+    ) in result.output
