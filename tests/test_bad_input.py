@@ -71,7 +71,7 @@ def without_training_runs(tmp_path_factory: pytest.TempPathFactory) -> tuple[Pat
         copy_seed(con, "maturity_criteria", "host.maturity_criteria", CRITERIA_TYPES)
         con.execute(
             "insert into host.maturity_criteria values "
-            f"('{HOST_CRITERION}', 'process', 1, 'deployments_count', '>=', 1000, 'not_met', 'the host wants volume')"
+            f"('{HOST_CRITERION}', 'process', 1, 'deployments_count', '>=', 1000, 'not_met', 'the host wants volume', 'ship more')"
         )
     result = run_dbt(
         ["build"],

@@ -37,7 +37,7 @@ HOST_VARS = {
     "ai_maturity__smart_targets": "host.smart_targets",
     "ai_maturity__llm_requests_enabled": False,
 }
-CRITERION_COLUMNS = "criterion_id, plane, level, metric_name, comparator, threshold, if_no_data, rationale"
+CRITERION_COLUMNS = "criterion_id, plane, level, metric_name, comparator, threshold, if_no_data, rationale, action"
 TARGET_COLUMNS = "target_id, metric_name, team_id, comparator, target_value, deadline, owner, action, slo_class, description"
 
 
@@ -59,7 +59,7 @@ def test_valid_host_relations_pass_and_a_switched_off_table_only_warns(tmp_path:
     # a criterion and a target of the host's own ids (not in the package seeds) are fine
     host_relations(
         db_path,
-        ["('host_process_1_volume', 'process', 1, 'deployments_count', '>=', 1, 'not_met', 'volume')"],
+        ["('host_process_1_volume', 'process', 1, 'deployments_count', '>=', 1, 'not_met', 'volume', 'ship more')"],
         ["('host_cfr', 'change_fail_rate', 'team_a', '<=', 0.2, date '2025-12-31', 'me', 'investigate', 'p4', 'x')"],
     )
     result = run_dbt(["test", "--select", *VALIDATION_TESTS], db_path, tmp_path, dbt_vars=HOST_VARS)
@@ -73,19 +73,21 @@ def test_valid_host_relations_pass_and_a_switched_off_table_only_warns(tmp_path:
 
 
 BAD_CRITERIA = [
-    "('typo_metric', 'process', 1, 'deployment_frequency_per_wek', '>=', 0.25, 'not_met', 'x')",
-    "('bad_comparator', 'process', 1, 'deployments_count', '=>', 1, 'not_met', 'x')",
-    "('bad_plane', 'Process', 1, 'deployments_count', '>=', 1, 'not_met', 'x')",
-    "('bad_level', 'process', 5, 'deployments_count', '>=', 1, 'not_met', 'x')",
-    "('bad_no_data', 'process', 1, 'deployments_count', '>=', 1, 'carry', 'x')",
-    "('process_1_frequency', 'process', 1, 'deployments_count', '>=', 1, 'not_met', 'a second row with a seed id')",
-    "(null, 'process', 1, 'deployments_count', '>=', 1, 'not_met', 'x')",
+    "('typo_metric', 'process', 1, 'deployment_frequency_per_wek', '>=', 0.25, 'not_met', 'x', 'act')",
+    "('bad_comparator', 'process', 1, 'deployments_count', '=>', 1, 'not_met', 'x', 'act')",
+    "('bad_plane', 'Process', 1, 'deployments_count', '>=', 1, 'not_met', 'x', 'act')",
+    "('bad_level', 'process', 5, 'deployments_count', '>=', 1, 'not_met', 'x', 'act')",
+    "('bad_no_data', 'process', 1, 'deployments_count', '>=', 1, 'carry', 'x', 'act')",
+    "('process_1_frequency', 'process', 1, 'deployments_count', '>=', 1, 'not_met', 'a second row with a seed id', 'act')",
+    "(null, 'process', 1, 'deployments_count', '>=', 1, 'not_met', 'x', 'act')",
+    "('no_action', 'process', 1, 'deployments_count', '>=', 1, 'not_met', 'x', ' ')",
 ]
 BAD_CRITERIA_LINES = [
     "ai_maturity: maturity criterion 'bad_comparator' in host.maturity_criteria: unknown comparator \"=>\" (>=, >, <=, < or =)",
     "ai_maturity: maturity criterion 'bad_level' in host.maturity_criteria: unknown level 5 (1, 2, 3 or 4)",
     "ai_maturity: maturity criterion 'bad_no_data' in host.maturity_criteria: unknown if_no_data \"carry\" (not_met, met or carry_forward)",
     "ai_maturity: maturity criterion 'bad_plane' in host.maturity_criteria: unknown plane \"Process\" (process, platform, team_culture or product)",
+    "ai_maturity: maturity criterion 'no_action' in host.maturity_criteria: no action (the suggested next step fct_team_next_actions shows)",
     "ai_maturity: maturity criterion 'process_1_frequency' in host.maturity_criteria: criterion_id appears 2 times",
     "ai_maturity: maturity criterion 'typo_metric' in host.maturity_criteria: unknown metric_name \"deployment_frequency_per_wek\" "
     "(not in the metric catalogue, dim_metrics)",

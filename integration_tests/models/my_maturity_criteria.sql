@@ -20,7 +20,8 @@ final as (
             else threshold
         end as threshold,
         if_no_data,
-        rationale
+        rationale,
+        action
     from package_criteria
 )
 

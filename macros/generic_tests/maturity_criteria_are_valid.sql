@@ -3,7 +3,8 @@
   by var ai_maturity__maturity_criteria (the model the test is attached to is not read). A missing
   or repeated criterion_id, a plane, level, comparator or if_no_data outside the spec, a metric_name
   that is not in the catalogue (a typo must never read as "not met") or a missing threshold fails
-  the build with one line per criterion naming it and the problem. A criterion whose metric needs a
+  the build with one line per criterion naming it and the problem, as does a missing or blank
+  action (the next step fct_team_next_actions suggests). A criterion whose metric needs a
   switched-off raw table is valid: it follows its if_no_data rule (config_metrics_are_measurable warns).
 -#}
 {% test maturity_criteria_are_valid(model) %}
@@ -35,6 +36,8 @@ checked as (
             when threshold is null then 'no threshold'
             when if_no_data is null or not {{ ai_maturity.in_string_list('if_no_data', ['not_met', 'met', 'carry_forward']) }}
                 then 'unknown if_no_data "' || coalesce(if_no_data, '<null>') || '" (not_met, met or carry_forward)'
+            when action is null or trim(action) = ''
+                then 'no action (the suggested next step fct_team_next_actions shows)'
         end as problem
     from criteria
 )
