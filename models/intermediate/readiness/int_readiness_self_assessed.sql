@@ -50,7 +50,7 @@ assessments_up_to_period_end as (
     from spine
     inner join assessments
         on spine.team_id = assessments.team_id
-        and assessments.assessed_at < spine.next_period_start
+        and spine.next_period_start > assessments.assessed_at
 ),
 
 latest_assessments as (
