@@ -6,9 +6,21 @@
     {{ exceptions.raise_compiler_error("ai_maturity: '" ~ table_name ~ "' is not a table of source ai_maturity_raw") }}
 {% endmacro %}
 
-{#- Whether an optional raw table is switched on (var ai_maturity__<table>_enabled, default true). -#}
+{#-
+  Whether an optional raw table is switched on (var ai_maturity__<table>_enabled, default true).
+  A var set to null means "on when present": the table is read when its relation exists, and is
+  switched off (no rows, null metrics) when it is absent (readiness_assessments by default).
+  Parse time (not execute) reads such a table as on.
+-#}
 {% macro is_table_enabled(table_name) %}
-    {{ return(var('ai_maturity__' ~ table_name ~ '_enabled', true) in [true, 'true', 'True', 1]) }}
+    {%- set flag = var('ai_maturity__' ~ table_name ~ '_enabled', true) -%}
+    {%- if flag is none -%}
+        {%- if not execute -%}{{ return(true) }}{%- endif -%}
+        {%- set node = ai_maturity.raw_table_node(table_name) -%}
+        {%- set existing = adapter.get_relation(database=node.database, schema=node.schema, identifier=node.identifier) -%}
+        {{ return(existing is not none) }}
+    {%- endif -%}
+    {{ return(flag in [true, 'true', 'True', 1]) }}
 {% endmacro %}
 
 {#-

@@ -5,5 +5,6 @@
         'incidents', 'training_runs', 'drift_checks', 'inference_windows', 'slo_targets',
         'llm_requests', 'llm_request_chunks', 'rag_eval_cases', 'llm_evaluations', 'product_events',
         'survey_responses', 'explainability_requests', 'bias_audits', 'model_documentation',
+        'readiness_assessments',
     ]) }}
 {% endmacro %}

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from . import delivery, governance, llm, ml, mess, organisation, people, product
+from . import delivery, governance, llm, ml, mess, organisation, people, product, readiness
 from .common import END, START, SIZES, US, Ctx
 
 MS = 1000
@@ -65,6 +65,7 @@ _EVENT_TIMES = {
     "explainability_requests": ("requested_at", "fulfilled_at"),
     "bias_audits": ("audited_at", "remediated_at"),
     "model_documentation": ("documented_at",),
+    "readiness_assessments": ("assessed_at",),
 }
 
 
@@ -133,6 +134,7 @@ def generate(size: str = "small", seed: int = 42, log: Callable[[str], None] = _
         "explainability_requests": governance.build_explainability_requests(ctx),
         "bias_audits": governance.build_bias_audits(ctx),
         "model_documentation": governance.build_model_documentation(ctx, dlv.deployments),
+        "readiness_assessments": readiness.build_readiness_assessments(ctx),
     }
     step("every other table")
     tables = {name: floor_times(name, conform(name, tables[name])) for name in TABLES}

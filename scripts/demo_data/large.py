@@ -21,6 +21,7 @@ from pathlib import Path
 
 import duckdb
 
+from .readiness import ITEMS_CSV
 from .schema import TABLES, TS
 
 N_DAYS = 731  # 2024-01-01 .. 2025-12-31
@@ -968,6 +969,44 @@ def _sql_model_documentation() -> str:
     """
 
 
+def _sql_readiness_assessments() -> str:
+    """A readiness checklist (seeds/readiness_items.csv) per team and quarter: yes up to the level
+    the team claims, never yes for the first item of the next level, a mix above (10 % left out).
+    Most teams claim their tier; 15 % claim more (overrate), 15 % less (underrate)."""
+    return """
+        with items as (
+            select item_code, plane, cast(level as integer) as level,
+                row_number() over (partition by plane, level order by item_code) as item_rank
+            from read_csv('{items}', header = true, all_varchar = true)
+        ),
+        claims as (
+            select team_no, team_id,
+                case when u(row('claim', team_no)) < 0.15 then least(4, tier + 1 + (tier % 2))
+                    when u(row('claim', team_no)) < 0.30 then greatest(0, tier - 1 - (tier % 2))
+                    else tier end as claimed
+            from _teams
+        ),
+        assessments as (
+            select c.*, 'ra-' || team_no || '-' || q as assessment_id,
+                {day0} + (q * 91 + 30 + team_no % 45) * {day} + 10 * 3600000000 as at_us
+            from claims c cross join range(8) as r(q)
+        ),
+        answered as (
+            select a.*, i.*, u(row('ans', a.assessment_id, i.item_code)) as r_ans
+            from assessments a cross join items i
+        )
+        select assessment_id, team_id, ts(at_us) as assessed_at, plane, level, item_code,
+            case when level <= claimed then 'yes'
+                when level = claimed + 1 and item_rank = 1 then case when r_ans < 0.6 then 'partial' else 'no' end
+                when r_ans < 0.3 then 'yes' when r_ans < 0.6 then 'partial' else 'no' end as answer,
+            pick(['tech_lead', 'engineering_manager', 'ml_engineer'], u(row('role', assessment_id))) as respondent_role,
+            nightly(at_us, u(row('load', assessment_id, item_code))) as _loaded_at
+        from answered
+        where level <= claimed + 1 or r_ans < 0.9
+    """.replace("{items}", ITEMS_CSV.as_posix().replace("'", "''")).replace("{day0}", str(DAY0_US)).replace(
+        "{day}", str(DAY_US))
+
+
 _SQL: dict[str, Callable[[], str]] = {
     "teams": _sql_teams,
     "service_ownership": _sql_service_ownership,
@@ -989,6 +1028,7 @@ _SQL: dict[str, Callable[[], str]] = {
     "explainability_requests": _sql_explainability_requests,
     "bias_audits": _sql_bias_audits,
     "model_documentation": _sql_model_documentation,
+    "readiness_assessments": _sql_readiness_assessments,
 }
 
 # --------------------------------------------------------------------------------------------
@@ -1054,6 +1094,7 @@ _MESS: dict[str, dict[str, str]] = {
     "survey_responses": {"instrument": "case when _m < 0.002 then upper(instrument) else instrument end",
                          "_loaded_at": _LATE},
     "explainability_requests": {"requester_type": _ENUM_MESS.format(c="requester_type"), "_loaded_at": _LATE},
+    "readiness_assessments": {"answer": _ENUM_MESS.format(c="answer"), "_loaded_at": _LATE},
     "people": {"left_at": "case when _m < 0.005 and left_at is null then joined_at - to_days(30) else left_at end"},
 }
 

@@ -42,6 +42,7 @@ PRIMARY_TIME: dict[str, str] = {
     "explainability_requests": "requested_at",
     "bias_audits": "audited_at",
     "model_documentation": "documented_at",
+    "readiness_assessments": "assessed_at",
 }
 # tables whose latest day defines "the latest event day" (dense, daily event streams)
 DRIVING_TABLES = ("deployments", "llm_requests", "product_events", "inference_windows", "changes", "drift_checks")
@@ -59,6 +60,7 @@ OWN_IDS: dict[str, tuple[str, ...]] = {
     "explainability_requests": ("request_id",),
     "bias_audits": ("audit_id",),
     "model_documentation": ("model_version",),
+    "readiness_assessments": ("assessment_id",),
 }
 # (table, column) → parent table whose id it references
 REFERENCES: dict[tuple[str, str], str] = {
@@ -122,7 +124,8 @@ def _sources(con: duckdb.DuckDBPyConnection, schema: str, tables: set[str], wher
     """Temp tables `_src_<tag>_<table>`: the rows to clone (parents before children)."""
     order = ["deployments", "training_runs", "drift_checks", "llm_requests", "deployment_changes", "changes",
              "incidents", "inference_windows", "llm_request_chunks", "llm_evaluations", "product_events",
-             "survey_responses", "explainability_requests", "bias_audits", "model_documentation"]
+             "survey_responses", "explainability_requests", "bias_audits", "model_documentation",
+             "readiness_assessments"]
     for name in order:
         if name not in tables:
             continue

@@ -95,6 +95,7 @@ def inject(ctx: Ctx, tables: dict[str, pd.DataFrame]) -> MessLog:
     _llm(ctx, tables, log)
     _product_and_people(ctx, tables, log)
     _impossible_values(ctx, tables, log)
+    _readiness(ctx, tables, log)
     return log
 
 
@@ -347,3 +348,23 @@ def _impossible_values(ctx: Ctx, t: dict[str, pd.DataFrame], log: MessLog) -> No
         log.add("deployments", "rejected", "implausible_timestamp:finished_at", base)
     t["deployments"] = _append(d, new)
 
+
+
+def _readiness(ctx: Ctx, t: dict[str, pd.DataFrame], log: MessLog) -> None:
+    """Self-assessment mess (an own random stream, drawn last, so the rest of the demo is unchanged):
+    an answer outside yes/partial/no and an item code the checklist seed does not hold (each in a
+    checklist of its own, rejected), and one answer re-delivered a day later."""
+    rng = ctx.rng("mess", "readiness")
+    ra = t["readiness_assessments"]
+    everyone = np.ones(len(ra), dtype=bool)
+    new = []
+    base = _row(ra, _pick(rng, everyone)[0])
+    base.update(assessment_id="ra-x-000001", answer="maybe")
+    new.append(base)
+    log.add("readiness_assessments", "rejected", "unknown_enum:answer", base)
+    base = _row(ra, _pick(rng, everyone)[0])
+    base.update(assessment_id="ra-x-000002", item_code="process_9_teleportation")
+    new.append(base)
+    log.add("readiness_assessments", "rejected", "unknown_item_code", base)
+    t["readiness_assessments"] = _append(ra, new)
+    _duplicate(log, t, "readiness_assessments", _pick(rng, everyone), "later")

@@ -175,6 +175,12 @@ TABLES: dict[str, TableSpec] = {
             "model_name:v model_version:v team_id:v documented_at:ts required_fields:i completed_fields:i",
             "model_name model_version team_id documented_at required_fields completed_fields",
         ),
+        _t(
+            "readiness_assessments", "assessment_id,item_code",
+            "assessment_id:v team_id:v assessed_at:ts plane:v level:i item_code:v answer:v respondent_role:v",
+            "assessment_id team_id assessed_at plane level item_code answer",
+            {"plane": ("process", "platform", "team_culture", "product"), "answer": ("yes", "partial", "no")},
+        ),
     )
 }
 

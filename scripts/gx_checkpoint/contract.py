@@ -110,8 +110,10 @@ def package_vars(overrides: Mapping[str, Any] | None = None) -> dict[str, Any]:
 
 
 def is_enabled(settings: Mapping[str, Any], table: str) -> bool:
-    """Whether an optional raw table is switched on (as macros/staging/raw_source.sql reads the var)."""
-    return settings.get(f"{PACKAGE}__{table}_enabled", True) in (True, "true", "True", 1)
+    """Whether an optional raw table is switched on (as macros/staging/raw_source.sql reads the var);
+    a null var means on when present (an absent optional table is skipped as absent)."""
+    value = settings.get(f"{PACKAGE}__{table}_enabled", True)
+    return value is None or value in (True, "true", "True", 1)
 
 
 def identifier(settings: Mapping[str, Any], table: str) -> str:
