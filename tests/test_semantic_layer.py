@@ -261,7 +261,7 @@ def test_psych_safety_pools_only_published_cells(demo_warehouse: DemoWarehouse, 
                 "psych_safety_score by quarter")
     everyone = pd.DataFrame(query(
         db,
-        "select cast(date_trunc('quarter', period_start) as date) as quarter, respondent_hash, team_id, "
+        "select cast(date_trunc('quarter', period_start) as date) as quarter, period_start, respondent_hash, team_id, "
         "avg(scaled_score) as score from int_survey_responses_scored where instrument = 'psych_safety' group by all",
     )).groupby("quarter")["score"].mean()
     assert any(not math.isclose(float(everyone[key]), float(value), rel_tol=1e-6) for key, value in published_mean.items())
