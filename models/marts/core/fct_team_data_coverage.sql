@@ -2,7 +2,7 @@
   How far the team's data can be trusted, per team and period: the last event of each raw event
   table up to the end of the period (ai_maturity.team_event_tables(); a table switched off or never
   delivered for the team is null), and the linkage shares the DORA and LLM metrics silently depend
-  on — production deployments (rollbacks excluded) linked to at least one change, incidents linked
+  on — production deployments (rollbacks and cancelled ones excluded) linked to at least one change, incidents linked
   to the deployment that caused them, LLM requests with an evaluation and with trace ids (read
   from fct_governance_ethics), finished training runs that are reproducible (fct_ml_lifecycle) —
   each with its `_n`. Grain: team_id × period_start.
