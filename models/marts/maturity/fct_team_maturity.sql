@@ -178,10 +178,18 @@ final as (
         with_changes.maturity_level - with_changes.previous_maturity_level as level_delta,
         with_changes.team_period_number < {{ plateau_periods }} as is_provisional,
         case
-            when {% for share in linkage_shares %}data_coverage.{{ share }} < {{ low_linkage_share }} or {% endfor -%}
-                level_evidence.weak_criteria >= {{ low_weak_share }} * level_evidence.deciding_criteria then 'low'
-            when {% for share in linkage_shares %}data_coverage.{{ share }} < {{ high_linkage_share }} or {% endfor -%}
-                level_evidence.weak_criteria >= {{ medium_weak_share }} * level_evidence.deciding_criteria then 'medium'
+            when
+                level_evidence.weak_criteria >= {{ low_weak_share }} * level_evidence.deciding_criteria
+                {%- for share in linkage_shares %}
+                    or data_coverage.{{ share }} < {{ low_linkage_share }}
+                {%- endfor %}
+                then 'low'
+            when
+                level_evidence.weak_criteria >= {{ medium_weak_share }} * level_evidence.deciding_criteria
+                {%- for share in linkage_shares %}
+                    or data_coverage.{{ share }} < {{ high_linkage_share }}
+                {%- endfor %}
+                then 'medium'
             else 'high'
         end as confidence
     from with_changes
