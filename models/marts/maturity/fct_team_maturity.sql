@@ -5,7 +5,8 @@
   periods). The overall level is the minimum of the four planes. `confidence` (high/medium/low)
   says how far the level can be trusted, from the data coverage (fct_team_data_coverage) and the
   evidence behind the criteria that decide it (levels up to the overall level + 1): a criterion's
-  evidence is weak when its value is insufficient_data or its observed value's 95 % interval
+  evidence is weak when its value is insufficient_data, missing (no_data, unless its rule is `met`:
+  nothing to measure is a firm verdict) or its observed value's 95 % interval
   (fct_team_metrics) contains the threshold (more data could flip it). low: a linkage share
   (deployments linked to changes, LLM requests with trace ids) below 0.5, or half or more of the
   deciding criteria weak; medium: a linkage share below 0.9, or a quarter or more weak; high
@@ -131,6 +132,7 @@ level_evidence as (
         count(*) as deciding_criteria,
         count(case
             when evaluations.value_source = 'insufficient_data' then 1
+            when evaluations.value_source = 'no_data' and evaluations.if_no_data != 'met' then 1
             when evaluations.value_source = 'observed'
                 and team_metrics.ci_low <= evaluations.threshold
                 and evaluations.threshold <= team_metrics.ci_high then 1
