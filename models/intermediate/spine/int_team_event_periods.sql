@@ -1,168 +1,21 @@
 {#-
-  Every (team, period) that has at least one event, from the timestamp that assigns each event
-  table's period (never _loaded_at or end times). Changes and deployment_changes carry no period of
-  their own (a change belongs to its shipping deployment). Grain: team_id × period_start.
+  Every (team, period) that has at least one event, over all event tables
+  (int_team_table_event_periods: the timestamp that assigns each event table's period, never
+  _loaded_at or end times). Grain: team_id × period_start.
 -#}
-with deployments as (
-    select
-        team_id,
-        finished_at as event_at
-    from {{ ref('stg_ai_maturity_raw__deployments') }}
-),
-
-incidents as (
-    select
-        team_id,
-        detected_at as event_at
-    from {{ ref('stg_ai_maturity_raw__incidents') }}
-),
-
-training_runs as (
-    select
-        team_id,
-        started_at as event_at
-    from {{ ref('stg_ai_maturity_raw__training_runs') }}
-),
-
-drift_checks as (
-    select
-        team_id,
-        checked_at as event_at
-    from {{ ref('stg_ai_maturity_raw__drift_checks') }}
-),
-
-inference_windows as (
-    select
-        team_id,
-        window_start as event_at
-    from {{ ref('stg_ai_maturity_raw__inference_windows') }}
-),
-
-llm_requests as (
-    select
-        request_id,
-        team_id,
-        started_at as event_at
-    from {{ ref('stg_ai_maturity_raw__llm_requests') }}
-),
-
-llm_evaluations as (
-    select
-        coalesce(llm_requests.team_id, evaluations.team_id) as team_id,
-        evaluations.evaluated_at as event_at
-    from {{ ref('stg_ai_maturity_raw__llm_evaluations') }} as evaluations
-    left join llm_requests on evaluations.request_id = llm_requests.request_id
-),
-
-product_events as (
-    select
-        team_id,
-        occurred_at as event_at
-    from {{ ref('stg_ai_maturity_raw__product_events') }}
-),
-
-survey_responses as (
-    select
-        team_id,
-        submitted_at as event_at
-    from {{ ref('stg_ai_maturity_raw__survey_responses') }}
-),
-
-explainability_requests as (
-    select
-        team_id,
-        requested_at as event_at
-    from {{ ref('stg_ai_maturity_raw__explainability_requests') }}
-),
-
-bias_audits as (
-    select
-        team_id,
-        audited_at as event_at
-    from {{ ref('stg_ai_maturity_raw__bias_audits') }}
-),
-
-model_documentation as (
-    select
-        team_id,
-        documented_at as event_at
-    from {{ ref('stg_ai_maturity_raw__model_documentation') }}
-),
-
-all_events as (
-    select
-        team_id,
-        event_at
-    from deployments
-    union all
-    select
-        team_id,
-        event_at
-    from incidents
-    union all
-    select
-        team_id,
-        event_at
-    from training_runs
-    union all
-    select
-        team_id,
-        event_at
-    from drift_checks
-    union all
-    select
-        team_id,
-        event_at
-    from inference_windows
-    union all
-    select
-        team_id,
-        event_at
-    from llm_requests
-    union all
-    select
-        team_id,
-        event_at
-    from llm_evaluations
-    union all
-    select
-        team_id,
-        event_at
-    from product_events
-    union all
-    select
-        team_id,
-        event_at
-    from survey_responses
-    union all
-    select
-        team_id,
-        event_at
-    from explainability_requests
-    union all
-    select
-        team_id,
-        event_at
-    from bias_audits
-    union all
-    select
-        team_id,
-        event_at
-    from model_documentation
+with table_event_periods as (
+    select * from {{ ref('int_team_table_event_periods') }}
 ),
 
 final as (
     select
         team_id,
-        {{ ai_maturity.period_start('event_at') }} as period_start,
-        count(*) as event_count,
-        min(event_at) as first_event_at,
-        max(event_at) as last_event_at
-    from all_events
-    where team_id is not null
-        and event_at is not null
-        and {{ ai_maturity.as_of_filter('event_at') }}
-    group by team_id, {{ ai_maturity.period_start('event_at') }}
+        period_start,
+        sum(event_count) as event_count,
+        min(first_event_at) as first_event_at,
+        max(last_event_at) as last_event_at
+    from table_event_periods
+    group by team_id, period_start
 )
 
 select * from final

@@ -63,6 +63,17 @@ restore_stats as (
     group by team_id, resolved_period_start
 ),
 
+{{ ai_maturity.median_interval_ctes(
+    'recovery_interval', 'deployments', 'recovery_hours', where='is_dora_deployment and is_failed'
+) }},
+
+{{ ai_maturity.median_interval_ctes('lead_time_interval', 'changes', 'lead_time_hours') }},
+
+{{ ai_maturity.median_interval_ctes(
+    'restore_interval', 'incidents', 'restore_hours',
+    where='resolved_period_start is not null', period_column='resolved_period_start'
+) }},
+
 metrics as (
     select
         spine.team_id,
@@ -78,6 +89,8 @@ metrics as (
             as deploy_days_share,
         lead_time_stats.change_lead_time_median_hours,
         coalesce(lead_time_stats.change_lead_time_median_hours_n, 0) as change_lead_time_median_hours_n,
+        lead_time_interval.ci_low as change_lead_time_median_hours_ci_low,
+        lead_time_interval.ci_high as change_lead_time_median_hours_ci_high,
         {{ ai_maturity.safe_divide('deployment_stats.failed_deployments', 'deployment_stats.deployments_count') }}
             as change_fail_rate,
         coalesce(deployment_stats.deployments_count, 0) as change_fail_rate_n,
@@ -85,9 +98,13 @@ metrics as (
         deployment_stats.failed_deployment_recovery_median_hours,
         coalesce(deployment_stats.failed_deployment_recovery_median_hours_n, 0)
             as failed_deployment_recovery_median_hours_n,
+        recovery_interval.ci_low as failed_deployment_recovery_median_hours_ci_low,
+        recovery_interval.ci_high as failed_deployment_recovery_median_hours_ci_high,
         coalesce(deployment_stats.unrecovered_failed_deployments, 0) as unrecovered_failed_deployments,
         restore_stats.time_to_restore_median_hours,
         coalesce(restore_stats.time_to_restore_median_hours_n, 0) as time_to_restore_median_hours_n,
+        restore_interval.ci_low as time_to_restore_median_hours_ci_low,
+        restore_interval.ci_high as time_to_restore_median_hours_ci_high,
         {{ ai_maturity.safe_divide('deployment_stats.rework_deployments', 'deployment_stats.production_deployments_incl_rollbacks') }}
             as rework_rate,
         coalesce(deployment_stats.production_deployments_incl_rollbacks, 0) as rework_rate_n
@@ -101,6 +118,15 @@ metrics as (
     left join restore_stats
         on spine.team_id = restore_stats.team_id
         and spine.period_start = restore_stats.period_start
+    left join recovery_interval
+        on spine.team_id = recovery_interval.team_id
+        and spine.period_start = recovery_interval.period_start
+    left join lead_time_interval
+        on spine.team_id = lead_time_interval.team_id
+        and spine.period_start = lead_time_interval.period_start
+    left join restore_interval
+        on spine.team_id = restore_interval.team_id
+        and spine.period_start = restore_interval.period_start
 ),
 
 final as (
@@ -114,14 +140,20 @@ final as (
         metrics.deploy_days_share,
         metrics.change_lead_time_median_hours,
         metrics.change_lead_time_median_hours_n,
+        metrics.change_lead_time_median_hours_ci_low,
+        metrics.change_lead_time_median_hours_ci_high,
         metrics.change_fail_rate,
         metrics.change_fail_rate_n,
         metrics.failed_deployments_count,
         metrics.failed_deployment_recovery_median_hours,
         metrics.failed_deployment_recovery_median_hours_n,
+        metrics.failed_deployment_recovery_median_hours_ci_low,
+        metrics.failed_deployment_recovery_median_hours_ci_high,
         metrics.unrecovered_failed_deployments,
         metrics.time_to_restore_median_hours,
         metrics.time_to_restore_median_hours_n,
+        metrics.time_to_restore_median_hours_ci_low,
+        metrics.time_to_restore_median_hours_ci_high,
         metrics.rework_rate,
         metrics.rework_rate_n,
         frequency_band.band as deployment_frequency_band,

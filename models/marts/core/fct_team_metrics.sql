@@ -1,7 +1,9 @@
 {#-
   Every numeric metric of every cluster mart in long form (the metric catalogue), one row per
   team × period × metric on the spine; null metric_value where undefined or where an optional raw
-  table the metric needs is switched off. Grain: team_id × period_start × metric_name.
+  table the metric needs is switched off. ci_low / ci_high: the 95 % interval of a proportion
+  (Wilson, from the value and its `_n`) or of a median (order statistics, from its cluster mart);
+  which one from the catalogue entry (ai_maturity.metric_interval_kind), null for the rest. Grain: team_id × period_start × metric_name.
 -#}
 {%- set catalogue = ai_maturity.metric_catalogue() -%}
 {%- set marts = [] -%}
@@ -37,7 +39,17 @@ long_metrics as (
                 cast({{ entry.sample_size }} as {{ dbt.type_bigint() }})
             {%- else -%}
                 cast(null as {{ dbt.type_bigint() }})
-            {%- endif %} as sample_size
+            {%- endif %} as sample_size,
+            {%- set interval_kind = ai_maturity.metric_interval_kind(entry) if enabled | length == 0 else none %}
+            {%- for bound in ['low', 'high'] %}
+                {% if interval_kind == 'wilson' -%}
+                    {{ ai_maturity.wilson_bound(entry.metric_name, entry.sample_size, bound) }}
+                {%- elif interval_kind == 'order_statistic' -%}
+                    cast({{ entry.metric_name }}_ci_{{ bound }} as {{ ai_maturity.type_double() }})
+                {%- else -%}
+                    cast(null as {{ ai_maturity.type_double() }})
+                {%- endif %} as ci_{{ bound }}{% if not loop.last %},{% endif %}
+            {%- endfor %}
         from {{ entry.mart }}
         {%- if not loop.last %}
             union all
@@ -53,7 +65,9 @@ final as (
         metric_name,
         metric_value,
         unit,
-        sample_size
+        sample_size,
+        ci_low,
+        ci_high
     from long_metrics
 )
 

@@ -82,6 +82,11 @@ remediation_stats as (
     group by team_id, remediated_period_start
 ),
 
+{{ ai_maturity.median_interval_ctes(
+    'remediation_interval', 'bias_audits', 'remediation_days',
+    where='has_findings and remediated_period_start is not null', period_column='remediated_period_start'
+) }},
+
 documentation_stats as (
     select
         team_id,
@@ -171,6 +176,8 @@ metrics as (
             as days_since_bias_audit,
         remediation_stats.bias_remediation_median_days,
         coalesce(remediation_stats.bias_remediation_median_days_n, 0) as bias_remediation_median_days_n,
+        remediation_interval.ci_low as bias_remediation_median_days_ci_low,
+        remediation_interval.ci_high as bias_remediation_median_days_ci_high,
         documentation_stats.documentation_completeness,
         coalesce(documentation_stats.documentation_completeness_n, 0) as documentation_completeness_n,
         coalesce(trace_stats.llm_queries, 0) as llm_queries,
@@ -230,6 +237,9 @@ metrics as (
     left join request_stats
         on spine.team_id = request_stats.team_id
         and spine.period_start = request_stats.period_start
+    left join remediation_interval
+        on spine.team_id = remediation_interval.team_id
+        and spine.period_start = remediation_interval.period_start
     left join trace_stats
         on spine.team_id = trace_stats.team_id
         and spine.period_start = trace_stats.period_start
@@ -251,6 +261,8 @@ final as (
         {{ e('cast(metrics.days_since_bias_audit as ' ~ dbt.type_bigint() ~ ')', audits, 'bigint') }} as days_since_bias_audit,
         {{ e('metrics.bias_remediation_median_days', audits) }} as bias_remediation_median_days,
         {{ e('metrics.bias_remediation_median_days_n', audits, 'bigint') }} as bias_remediation_median_days_n,
+        {{ e('metrics.bias_remediation_median_days_ci_low', audits) }} as bias_remediation_median_days_ci_low,
+        {{ e('metrics.bias_remediation_median_days_ci_high', audits) }} as bias_remediation_median_days_ci_high,
         {{ e('metrics.documentation_completeness', documentation) }} as documentation_completeness,
         {{ e('metrics.documentation_completeness_n', documentation, 'bigint') }} as documentation_completeness_n,
         {{ e('metrics.llm_queries', requests, 'bigint') }} as llm_queries,

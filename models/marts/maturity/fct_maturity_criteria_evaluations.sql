@@ -3,10 +3,14 @@
   the value used after the criterion's no-data rule (carry-forward over the current and the
   var ai_maturity__carry_forward_periods − 1 previous periods), whether it is met, and whether it
   has been met for the whole plateau (var ai_maturity__plateau_periods periods, this one included).
+  A metric observed on fewer values than var ai_maturity__min_sample_size (its sample_size, the
+  `_n` of the catalogue; metrics without one are never short) is `insufficient_data`: it is not
+  used, and the criterion follows its no-data rule (carry-forward skips it too).
   Grain: team_id × period_start × criterion_id.
 -#}
 {%- set carry_periods = var('ai_maturity__carry_forward_periods', 3) | int -%}
 {%- set plateau_periods = var('ai_maturity__plateau_periods', 2) | int -%}
+{%- set min_sample_size = var('ai_maturity__min_sample_size', 1) | int -%}
 
 with spine as (
     select * from {{ ref('int_team_periods') }}
@@ -32,7 +36,13 @@ observed as (
         criteria.comparator,
         criteria.threshold,
         criteria.if_no_data,
-        team_metrics.metric_value as observed_value
+        team_metrics.metric_value as observed_value,
+        team_metrics.sample_size,
+        -- the value a criterion may use: not one computed on too few values
+        case
+            when team_metrics.sample_size < {{ min_sample_size }} then null
+            else team_metrics.metric_value
+        end as usable_value
     from spine
     cross join criteria
     left join team_metrics
@@ -44,7 +54,7 @@ observed as (
 last_known as (
     select
         *,
-        max(case when observed_value is not null then team_period_number end) over (
+        max(case when usable_value is not null then team_period_number end) over (
             partition by team_id, criterion_id
             order by team_period_number
             rows between {{ carry_periods - 1 }} preceding and current row
@@ -56,8 +66,8 @@ carried as (
     select
         last_known.*,
         case
-            when last_known.observed_value is not null then last_known.observed_value
-            when last_known.if_no_data = 'carry_forward' then source_period.observed_value
+            when last_known.usable_value is not null then last_known.usable_value
+            when last_known.if_no_data = 'carry_forward' then source_period.usable_value
         end as effective_value
     from last_known
     left join observed as source_period
@@ -92,9 +102,11 @@ final as (
         threshold,
         if_no_data,
         observed_value,
+        sample_size,
         effective_value,
         case
-            when observed_value is not null then 'observed'
+            when usable_value is not null then 'observed'
+            when observed_value is not null then 'insufficient_data'
             when effective_value is not null then 'carried_forward'
             else 'no_data'
         end as value_source,

@@ -76,6 +76,17 @@ model_deployment_stats as (
     group by team_id, period_start
 ),
 
+{{ ai_maturity.median_interval_ctes('lag_interval', 'training_runs', 'data_to_training_lag_hours') }},
+
+{{ ai_maturity.median_interval_ctes(
+    'retrain_interval', 'training_runs', 'retrain_time_hours',
+    where='is_finished', period_column='finished_period_start'
+) }},
+
+{{ ai_maturity.median_interval_ctes(
+    'drift_to_retrain_interval', 'drift_checks', 'drift_to_retrain_hours', where='is_drift_alert'
+) }},
+
 final as (
     select
         spine.team_id,
@@ -86,8 +97,12 @@ final as (
         {{ 'coalesce(started_run_stats.started_runs, 0)' if runs_on else null_bigint }} as automated_training_share_n,
         {{ 'finished_run_stats.median_retrain_hours' if runs_on else null_double }} as retrain_time_median_hours,
         {{ 'coalesce(finished_run_stats.retrain_values, 0)' if runs_on else null_bigint }} as retrain_time_median_hours_n,
+        {{ 'retrain_interval.ci_low' if runs_on else null_double }} as retrain_time_median_hours_ci_low,
+        {{ 'retrain_interval.ci_high' if runs_on else null_double }} as retrain_time_median_hours_ci_high,
         {{ 'started_run_stats.median_lag_hours' if runs_on else null_double }} as data_to_training_lag_median_hours,
         {{ 'coalesce(started_run_stats.lag_values, 0)' if runs_on else null_bigint }} as data_to_training_lag_median_hours_n,
+        {{ 'lag_interval.ci_low' if runs_on else null_double }} as data_to_training_lag_median_hours_ci_low,
+        {{ 'lag_interval.ci_high' if runs_on else null_double }} as data_to_training_lag_median_hours_ci_high,
         {{ ai_maturity.safe_divide('finished_run_stats.reproducible_runs', 'finished_run_stats.finished_runs')
             if runs_on else null_double }} as reproducible_run_share,
         {{ 'coalesce(finished_run_stats.finished_runs, 0)' if runs_on else null_bigint }} as reproducible_run_share_n,
@@ -99,6 +114,10 @@ final as (
             as drift_to_retrain_median_hours,
         {{ 'coalesce(drift_alert_stats.drift_to_retrain_values, 0)' if drift_on and runs_on else null_bigint }}
             as drift_to_retrain_median_hours_n,
+        {{ 'drift_to_retrain_interval.ci_low' if drift_on and runs_on else null_double }}
+            as drift_to_retrain_median_hours_ci_low,
+        {{ 'drift_to_retrain_interval.ci_high' if drift_on and runs_on else null_double }}
+            as drift_to_retrain_median_hours_ci_high,
         {{ ai_maturity.safe_divide('drift_alert_stats.auto_retrained_alerts', 'drift_alert_stats.alert_count')
             if drift_on and runs_on else null_double }} as drift_auto_retrain_share,
         {{ 'coalesce(drift_alert_stats.alert_count, 0)' if drift_on and runs_on else null_bigint }} as drift_auto_retrain_share_n,
@@ -125,6 +144,15 @@ final as (
     left join model_deployment_stats
         on spine.team_id = model_deployment_stats.team_id
         and spine.period_start = model_deployment_stats.period_start
+    left join lag_interval
+        on spine.team_id = lag_interval.team_id
+        and spine.period_start = lag_interval.period_start
+    left join retrain_interval
+        on spine.team_id = retrain_interval.team_id
+        and spine.period_start = retrain_interval.period_start
+    left join drift_to_retrain_interval
+        on spine.team_id = drift_to_retrain_interval.team_id
+        and spine.period_start = drift_to_retrain_interval.period_start
 )
 
 select * from final

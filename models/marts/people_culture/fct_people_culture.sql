@@ -68,6 +68,15 @@ incident_stats as (
     group by team_id, detected_period_start
 ),
 
+{{ ai_maturity.median_interval_ctes(
+    'diffusion_interval', 'people', 'days_to_first_ship',
+    where='first_shipped_period_start is not null', period_column='first_shipped_period_start'
+) }},
+
+{{ ai_maturity.median_interval_ctes(
+    'detect_to_report_interval', 'incidents', 'detect_to_report_hours', period_column='detected_period_start'
+) }},
+
 -- the roster at the end of the period's last day: joined before the period ends, not left by then
 headcount_stats as (
     select
@@ -100,11 +109,15 @@ metrics as (
         {%- endfor %}
         diffusion_stats.knowledge_diffusion_median_days,
         coalesce(diffusion_stats.knowledge_diffusion_median_days_n, 0) as knowledge_diffusion_median_days_n,
+        diffusion_interval.ci_low as knowledge_diffusion_median_days_ci_low,
+        diffusion_interval.ci_high as knowledge_diffusion_median_days_ci_high,
         {{ ai_maturity.safe_divide('incident_stats.staff_detected_incidents', 'incident_stats.staff_or_automated_incidents') }}
             as staff_reported_incident_share,
         coalesce(incident_stats.staff_or_automated_incidents, 0) as staff_reported_incident_share_n,
         incident_stats.detect_to_report_median_hours,
         coalesce(incident_stats.detect_to_report_median_hours_n, 0) as detect_to_report_median_hours_n,
+        detect_to_report_interval.ci_low as detect_to_report_median_hours_ci_low,
+        detect_to_report_interval.ci_high as detect_to_report_median_hours_ci_high,
         {%- for role_group in role_groups %}
             {{ ai_maturity.safe_divide('headcount_stats.' ~ role_group ~ '_headcount', 'headcount_stats.headcount') }}
                 as role_share_{{ role_group }},
@@ -123,6 +136,12 @@ metrics as (
     left join headcount_stats
         on spine.team_id = headcount_stats.team_id
         and spine.period_start = headcount_stats.period_start
+    left join diffusion_interval
+        on spine.team_id = diffusion_interval.team_id
+        and spine.period_start = diffusion_interval.period_start
+    left join detect_to_report_interval
+        on spine.team_id = detect_to_report_interval.team_id
+        and spine.period_start = detect_to_report_interval.period_start
 ),
 
 final as (
@@ -143,14 +162,20 @@ final as (
         {%- if people_enabled %}
             cast(knowledge_diffusion_median_days as {{ ai_maturity.type_double() }}) as knowledge_diffusion_median_days,
             cast(knowledge_diffusion_median_days_n as {{ dbt.type_bigint() }}) as knowledge_diffusion_median_days_n,
+            knowledge_diffusion_median_days_ci_low,
+            knowledge_diffusion_median_days_ci_high,
         {%- else %}
             cast(null as {{ ai_maturity.type_double() }}) as knowledge_diffusion_median_days,
             cast(null as {{ dbt.type_bigint() }}) as knowledge_diffusion_median_days_n,
+            cast(null as {{ ai_maturity.type_double() }}) as knowledge_diffusion_median_days_ci_low,
+            cast(null as {{ ai_maturity.type_double() }}) as knowledge_diffusion_median_days_ci_high,
         {%- endif %}
         staff_reported_incident_share,
         cast(staff_reported_incident_share_n as {{ dbt.type_bigint() }}) as staff_reported_incident_share_n,
         cast(detect_to_report_median_hours as {{ ai_maturity.type_double() }}) as detect_to_report_median_hours,
         cast(detect_to_report_median_hours_n as {{ dbt.type_bigint() }}) as detect_to_report_median_hours_n,
+        detect_to_report_median_hours_ci_low,
+        detect_to_report_median_hours_ci_high,
         {%- for role_group in role_groups %}
             {%- if people_enabled %}
                 role_share_{{ role_group }},

@@ -84,6 +84,8 @@ rollback_stats as (
     group by team_id, period_start
 ),
 
+{{ ai_maturity.median_interval_ctes('rollback_interval', 'rollbacks', 'rollback_speed_minutes') }},
+
 llm_request_stats as (
     select
         team_id,
@@ -136,6 +138,8 @@ final as (
             as drift_monitoring_coverage_n,
         rollback_stats.median_rollback_minutes as rollback_speed_median_minutes,
         coalesce(rollback_stats.rollback_values, 0) as rollback_speed_median_minutes_n,
+        rollback_interval.ci_low as rollback_speed_median_minutes_ci_low,
+        rollback_interval.ci_high as rollback_speed_median_minutes_ci_high,
         {{ ai_maturity.safe_divide('llm_request_stats.errored_requests', 'llm_request_stats.llm_requests_count')
             if llm_on else null_double }} as llm_error_rate,
         {{ 'coalesce(llm_request_stats.llm_requests_count, 0)' if llm_on else null_bigint }} as llm_error_rate_n
@@ -149,6 +153,9 @@ final as (
     left join rollback_stats
         on spine.team_id = rollback_stats.team_id
         and spine.period_start = rollback_stats.period_start
+    left join rollback_interval
+        on spine.team_id = rollback_interval.team_id
+        and spine.period_start = rollback_interval.period_start
     left join llm_request_stats
         on spine.team_id = llm_request_stats.team_id
         and spine.period_start = llm_request_stats.period_start
