@@ -31,29 +31,20 @@
     {{ return(kinds[name]) }}
 {% endmacro %}
 
-{#- Every metric name of the catalogue (macros/metrics/), sorted (empty at parse time, never run). -#}
+{#- Every metric name of the catalogue (metric_declarations), sorted (empty at parse time, never run). -#}
 {% macro catalogue_metric_names() %}
-    {%- if not execute -%}{{ return([]) }}{%- endif -%}
-    {%- set names = [] -%}
-    {%- for entry in ai_maturity.metric_catalogue() -%}
-        {%- do names.append(entry.metric_name) -%}
-    {%- endfor -%}
-    {{ return(names | sort) }}
+    {{ return(ai_maturity.metric_declarations() | map(attribute='metric_name') | sort) }}
 {% endmacro %}
 
 {#-
   The metrics that cannot be measured in this run: metric_name → the optional raw tables it needs
   that are switched off (var ai_maturity__<table>_enabled: false), read from the catalogue
-  (empty at parse time, whose SQL is never run).
+  (metric_declarations; empty at parse time, whose SQL is never run).
 -#}
 {% macro unmeasurable_metrics() %}
-    {%- if not execute -%}{{ return({}) }}{%- endif -%}
     {%- set unmeasurable = {} -%}
-    {%- for entry in ai_maturity.metric_catalogue() -%}
-        {%- set disabled = [] -%}
-        {%- for table_name in entry.source_tables if not ai_maturity.is_table_enabled(table_name) -%}
-            {%- do disabled.append(table_name) -%}
-        {%- endfor -%}
+    {%- for entry in ai_maturity.metric_declarations() -%}
+        {%- set disabled = ai_maturity.disabled_tables(entry.source_tables) -%}
         {%- if disabled -%}
             {%- do unmeasurable.update({entry.metric_name: disabled}) -%}
         {%- endif -%}

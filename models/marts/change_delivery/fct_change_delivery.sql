@@ -103,7 +103,7 @@ metrics as (
         and spine.period_start = restore_stats.period_start
 ),
 
-final as (
+banded_metrics as (
     select
         metrics.team_id,
         metrics.period_start,
@@ -141,6 +141,12 @@ final as (
     left join bands as recovery_band
         on recovery_band.metric_name = 'failed_deployment_recovery_median_hours'
         and {{ ai_maturity.value_in_band('metrics.failed_deployment_recovery_median_hours', 'recovery_band') }}
+),
+
+final as (
+    select
+        {{ ai_maturity.metric_mart_columns('banded_metrics') }}
+    from banded_metrics
 )
 
 select * from final
