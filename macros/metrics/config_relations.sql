@@ -8,7 +8,7 @@
 -#}
 {% macro config_relation(name) %}
     {%- set seed_relation = ref(name) -%}
-    {%- set override = var('ai_maturity__' ~ name, none) -%}
+    {%- set override = ai_maturity.setting(name) -%}
     {%- set in_unit_test = model is mapping and model.get('resource_type') == 'unit_test' -%}
     {%- if not override or in_unit_test -%}
         {{ return(seed_relation) }}
@@ -76,7 +76,7 @@
         {{ return('') }}
     {%- endif -%}
     {%- set kind = ai_maturity.config_row_kind(name) -%}
-    {%- set relation = var('ai_maturity__' ~ name, none) or 'seed ' ~ name -%}
+    {%- set relation = ai_maturity.setting(name) or 'seed ' ~ name -%}
     {%- set rows = run_query(
         'select row_id, problem from (select distinct row_id, problem from (' ~ problems_sql ~ ') as problems)'
         ~ ' as distinct_problems order by case when row_id is null then 1 else 0 end, row_id, problem') -%}

@@ -51,7 +51,7 @@
     {%- if not is_incremental() -%}
         {{ return(delivered) }}
     {%- endif -%}
-    {%- set lookback = var('ai_maturity__incremental_lookback_hours', 48) | int -%}
+    {%- set lookback = ai_maturity.setting('incremental_lookback_hours') | int -%}
     {%- set group_key = ai_maturity.batch_group_key(table_name) -%}
     {%- set last_batch = '(select max(_batch_at) from ' ~ this ~ ')' -%}
     {%- set recent -%}

@@ -6,9 +6,13 @@
     {{ exceptions.raise_compiler_error("ai_maturity: '" ~ table_name ~ "' is not a table of source ai_maturity_raw") }}
 {% endmacro %}
 
-{#- Whether an optional raw table is switched on (var ai_maturity__<table>_enabled, default true). -#}
+{#-
+  Whether a raw table is switched on: an optional table by its setting <table>_enabled (one per
+  optional table in dbt_project.yml, default true); a required table has no such setting and is on.
+-#}
 {% macro is_table_enabled(table_name) %}
-    {{ return(var('ai_maturity__' ~ table_name ~ '_enabled', true) in [true, 'true', 'True', 1]) }}
+    {%- if not var.has_var('ai_maturity__' ~ table_name ~ '_enabled') -%}{{ return(true) }}{%- endif -%}
+    {{ return(ai_maturity.setting(table_name ~ '_enabled') in [true, 'true', 'True', 1]) }}
 {% endmacro %}
 
 {#-
@@ -121,8 +125,8 @@
   bounds it instead (re-validated on every run, so incremental and full builds agree).
 -#}
 {% macro is_implausible_time(column) %}
-    {%- set min_date = var('ai_maturity__min_event_date', '2000-01-01') -%}
-    {%- set skew_hours = var('ai_maturity__clock_skew_hours', 24) | int -%}
+    {%- set min_date = ai_maturity.setting('min_event_date') -%}
+    {%- set skew_hours = ai_maturity.setting('clock_skew_hours') | int -%}
     {%- set run_start = "cast('" ~ run_started_at.strftime('%Y-%m-%d %H:%M:%S') ~ "' as " ~ dbt.type_timestamp() ~ ")" -%}
     {%- set condition -%}
         ({{ column }} < cast('{{ min_date }}' as {{ dbt.type_timestamp() }})

@@ -43,7 +43,7 @@ final as (
         has_bad_clock,
         case
             when has_bad_clock then null
-            else coalesce(fulfilment_days <= {{ var('ai_maturity__explainability_sla_days', 5) }}, false)
+            else coalesce(fulfilment_days <= {{ ai_maturity.setting('explainability_sla_days') }}, false)
         end as is_fulfilled_within_sla
     from timed
 )

@@ -7,7 +7,7 @@
   A negative lag (an explicitly linked run started before its alert) is a bad clock: null.
   Grain: check_id.
 -#}
-{%- set window_days = var('ai_maturity__drift_retrain_window_days', 14) %}
+{%- set window_days = ai_maturity.setting('drift_retrain_window_days') %}
 
 with drift_checks as (
     select * from {{ ref('stg_ai_maturity_raw__drift_checks') }}

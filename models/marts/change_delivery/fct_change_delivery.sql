@@ -20,7 +20,7 @@ incidents as (
 
 bands as (
     select * from {{ ai_maturity.dora_benchmarks_relation() }}
-    where report_year = {{ var('ai_maturity__dora_report_year', 2024) }}
+    where report_year = {{ ai_maturity.setting('dora_report_year') }}
 ),
 
 deployment_stats as (

@@ -5,8 +5,8 @@
   has been met for the whole plateau (var ai_maturity__plateau_periods periods, this one included).
   Grain: team_id × period_start × criterion_id.
 -#}
-{%- set carry_periods = var('ai_maturity__carry_forward_periods', 3) | int -%}
-{%- set plateau_periods = var('ai_maturity__plateau_periods', 2) | int -%}
+{%- set carry_periods = ai_maturity.setting('carry_forward_periods') | int -%}
+{%- set plateau_periods = ai_maturity.setting('plateau_periods') | int -%}
 
 with spine as (
     select * from {{ ref('int_team_periods') }}

@@ -4,7 +4,7 @@
   (var ai_maturity__plateau_periods, this one included; provisional in a team's first N − 1
   periods). The overall level is the minimum of the four planes. Grain: team_id × period_start.
 -#}
-{%- set plateau_periods = var('ai_maturity__plateau_periods', 2) | int -%}
+{%- set plateau_periods = ai_maturity.setting('plateau_periods') | int -%}
 {%- set planes = ['process', 'platform', 'team_culture', 'product'] -%}
 
 with spine as (
