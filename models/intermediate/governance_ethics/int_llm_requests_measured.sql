@@ -72,7 +72,7 @@ joined as (
         requests.team_id,
         requests.feature_name,
         requests.environment,
-        requests.environment = 'production' or requests.environment is null as is_in_scope,
+        {{ ai_maturity.llm_request_in_scope('requests') }} as is_in_scope,
         requests.operation_name,
         requests.provider_name,
         requests.request_model,
