@@ -11,7 +11,6 @@
 
 with drift_checks as (
     select * from {{ ref('stg_ai_maturity_raw__drift_checks') }}
-    where {{ ai_maturity.as_of_filter('checked_at') }}
 ),
 
 training_runs as (
@@ -27,7 +26,7 @@ checks as (
         monitor_name,
         severity,
         checked_at,
-        {{ ai_maturity.period_start('checked_at') }} as period_start,
+        period_start,
         drift_detected,
         is_false_positive,
         drift_detected and not is_false_positive as is_drift_alert

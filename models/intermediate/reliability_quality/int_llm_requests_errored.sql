@@ -9,7 +9,6 @@ with {{ ai_maturity.changed_keys_cte({'llm_requests': 'request_id'}) }}
 llm_requests as (
     select * from {{ ref('stg_ai_maturity_raw__llm_requests') }}
     where {{ ai_maturity.llm_request_in_scope() }}
-        and {{ ai_maturity.as_of_filter('started_at') }}
         and {{ ai_maturity.is_changed('request_id') }}
 ),
 
@@ -19,7 +18,7 @@ classified as (
         team_id,
         feature_name,
         started_at,
-        {{ ai_maturity.period_start('started_at') }} as period_start,
+        period_start,
         status,
         status in ('error', 'timeout') as is_error,
         {{ ai_maturity.batch_at() }} as _batch_at

@@ -1,11 +1,13 @@
 {#-
-  Every (team, period) that has at least one event, from the timestamp that assigns each event
-  table's period (never _loaded_at or end times). Changes and deployment_changes carry no period of
+  Every (team, period) that has at least one event, in the period staging assigns each event
+  (staged_period_start: the table's period column, never _loaded_at or end times; events after
+  the as-of cut-off are not staged). Changes and deployment_changes carry no period of
   their own (a change belongs to its shipping deployment). Grain: team_id × period_start.
 -#}
 with deployments as (
     select
         team_id,
+        period_start,
         finished_at as event_at
     from {{ ref('stg_ai_maturity_raw__deployments') }}
 ),
@@ -13,6 +15,7 @@ with deployments as (
 incidents as (
     select
         team_id,
+        period_start,
         detected_at as event_at
     from {{ ref('stg_ai_maturity_raw__incidents') }}
 ),
@@ -20,6 +23,7 @@ incidents as (
 training_runs as (
     select
         team_id,
+        period_start,
         started_at as event_at
     from {{ ref('stg_ai_maturity_raw__training_runs') }}
 ),
@@ -27,6 +31,7 @@ training_runs as (
 drift_checks as (
     select
         team_id,
+        period_start,
         checked_at as event_at
     from {{ ref('stg_ai_maturity_raw__drift_checks') }}
 ),
@@ -34,6 +39,7 @@ drift_checks as (
 inference_windows as (
     select
         team_id,
+        period_start,
         window_start as event_at
     from {{ ref('stg_ai_maturity_raw__inference_windows') }}
 ),
@@ -42,6 +48,7 @@ llm_requests as (
     select
         request_id,
         team_id,
+        period_start,
         started_at as event_at
     from {{ ref('stg_ai_maturity_raw__llm_requests') }}
 ),
@@ -49,6 +56,7 @@ llm_requests as (
 llm_evaluations as (
     select
         coalesce(llm_requests.team_id, evaluations.team_id) as team_id,
+        evaluations.period_start,
         evaluations.evaluated_at as event_at
     from {{ ref('stg_ai_maturity_raw__llm_evaluations') }} as evaluations
     left join llm_requests on evaluations.request_id = llm_requests.request_id
@@ -57,6 +65,7 @@ llm_evaluations as (
 product_events as (
     select
         team_id,
+        period_start,
         occurred_at as event_at
     from {{ ref('stg_ai_maturity_raw__product_events') }}
 ),
@@ -64,6 +73,7 @@ product_events as (
 survey_responses as (
     select
         team_id,
+        period_start,
         submitted_at as event_at
     from {{ ref('stg_ai_maturity_raw__survey_responses') }}
 ),
@@ -71,6 +81,7 @@ survey_responses as (
 explainability_requests as (
     select
         team_id,
+        period_start,
         requested_at as event_at
     from {{ ref('stg_ai_maturity_raw__explainability_requests') }}
 ),
@@ -78,6 +89,7 @@ explainability_requests as (
 bias_audits as (
     select
         team_id,
+        period_start,
         audited_at as event_at
     from {{ ref('stg_ai_maturity_raw__bias_audits') }}
 ),
@@ -85,6 +97,7 @@ bias_audits as (
 model_documentation as (
     select
         team_id,
+        period_start,
         documented_at as event_at
     from {{ ref('stg_ai_maturity_raw__model_documentation') }}
 ),
@@ -92,61 +105,73 @@ model_documentation as (
 all_events as (
     select
         team_id,
+        period_start,
         event_at
     from deployments
     union all
     select
         team_id,
+        period_start,
         event_at
     from incidents
     union all
     select
         team_id,
+        period_start,
         event_at
     from training_runs
     union all
     select
         team_id,
+        period_start,
         event_at
     from drift_checks
     union all
     select
         team_id,
+        period_start,
         event_at
     from inference_windows
     union all
     select
         team_id,
+        period_start,
         event_at
     from llm_requests
     union all
     select
         team_id,
+        period_start,
         event_at
     from llm_evaluations
     union all
     select
         team_id,
+        period_start,
         event_at
     from product_events
     union all
     select
         team_id,
+        period_start,
         event_at
     from survey_responses
     union all
     select
         team_id,
+        period_start,
         event_at
     from explainability_requests
     union all
     select
         team_id,
+        period_start,
         event_at
     from bias_audits
     union all
     select
         team_id,
+        period_start,
         event_at
     from model_documentation
 ),
@@ -154,15 +179,14 @@ all_events as (
 final as (
     select
         team_id,
-        {{ ai_maturity.period_start('event_at') }} as period_start,
+        period_start,
         count(*) as event_count,
         min(event_at) as first_event_at,
         max(event_at) as last_event_at
     from all_events
     where team_id is not null
         and event_at is not null
-        and {{ ai_maturity.as_of_filter('event_at') }}
-    group by team_id, {{ ai_maturity.period_start('event_at') }}
+    group by team_id, period_start
 )
 
 select * from final
