@@ -22,12 +22,22 @@
 {#-
   The rows a staging view keeps: the newest valid version of each key and, for an event table,
   only the events up to the as-of cut-off (var ai_maturity__as_of on its period column), so
-  nothing downstream filters an event's own timestamp again.
+  nothing downstream filters an event's own timestamp again. `parents` maps a key column to the
+  raw table it references (a null key passes): with a cut-off, a row whose parent was cut is cut
+  too, so every staged row still has its staged parent. The parents are ref'd on every parse (dbt
+  needs the dependency whether or not a cut-off is set).
 -#}
-{% macro staged_rows(table_name) %}
+{% macro staged_rows(table_name, parents={}) %}
     {%- set column = ai_maturity.period_column(table_name) -%}
+    {%- set as_of = ai_maturity.setting('as_of') -%}
     {{ ai_maturity.valid_rows() }}
     {%- if column %} and {{ ai_maturity.as_of_filter(column) }}{% endif -%}
+    {%- for key, parent in parents.items() -%}
+        {%- set parent_relation = ref('stg_ai_maturity_raw__' ~ parent) -%}
+        {%- if as_of is not none and as_of != '' %}
+        and ({{ key }} is null or {{ key }} in (select staged_parent.{{ key }} from {{ parent_relation }} as staged_parent))
+        {%- endif -%}
+    {%- endfor -%}
 {% endmacro %}
 
 {#-

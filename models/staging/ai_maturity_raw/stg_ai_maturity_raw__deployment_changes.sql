@@ -8,7 +8,7 @@ final as (
         change_id,
         _loaded_at
     from base
-    where {{ ai_maturity.staged_rows('deployment_changes') }}
+    where {{ ai_maturity.staged_rows('deployment_changes', parents={'deployment_id': 'deployments', 'change_id': 'changes'}) }}
 )
 
 select * from final

@@ -23,7 +23,7 @@ final as (
         {{ ai_maturity.staged_period_start('llm_evaluations') }},
         _loaded_at
     from base
-    where {{ ai_maturity.staged_rows('llm_evaluations') }}
+    where {{ ai_maturity.staged_rows('llm_evaluations', parents={'request_id': 'llm_requests'}) }}
 )
 
 select * from final
