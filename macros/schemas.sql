@@ -17,11 +17,11 @@
 {% macro layer_schema(node) %}
     {%- if node is none -%}{{ return(none) }}{%- endif -%}
     {%- if node.resource_type == 'seed' -%}
-        {{ return(var('ai_maturity__seeds_schema', none) or var('ai_maturity__marts_schema')) }}
+        {{ return(ai_maturity.setting('seeds_schema') or ai_maturity.setting('marts_schema')) }}
     {%- endif -%}
     {%- set layer = node.fqn[1] if node.resource_type == 'model' and node.fqn | length > 2 else none -%}
     {%- if layer in ('staging', 'intermediate', 'marts') -%}
-        {{ return(var('ai_maturity__' ~ layer ~ '_schema')) }}
+        {{ return(ai_maturity.setting(layer ~ '_schema')) }}
     {%- endif -%}
     {{ return(none) }}
 {% endmacro %}

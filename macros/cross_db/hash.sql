@@ -8,4 +8,4 @@
 {%- endmacro %}
 
 {#- A person key shown as a salted hash (var ai_maturity__hash_salt), never the key itself. -#}
-{% macro salted_hash(expr) %}md5('{{ var("ai_maturity__hash_salt", "ai_maturity") }}' || '|' || cast({{ expr }} as {{ dbt.type_string() }})){% endmacro %}
+{% macro salted_hash(expr) %}md5('{{ ai_maturity.setting('hash_salt') }}' || '|' || cast({{ expr }} as {{ dbt.type_string() }})){% endmacro %}

@@ -1,6 +1,6 @@
 {#- The reporting period (var ai_maturity__period: week starting Monday, month, quarter). -#}
 {% macro period_grain() %}
-    {%- set grain = var('ai_maturity__period', 'month') | lower -%}
+    {%- set grain = ai_maturity.setting('period') | lower -%}
     {%- if grain not in ['week', 'month', 'quarter'] -%}
         {{ exceptions.raise_compiler_error("ai_maturity: var ai_maturity__period must be week, month or quarter, not '" ~ grain ~ "'") }}
     {%- endif -%}
@@ -47,7 +47,7 @@
 
 {#- The var ai_maturity__as_of as a timestamp literal, or none. -#}
 {% macro as_of_filter(ts) %}
-    {%- set as_of = var('ai_maturity__as_of', none) -%}
+    {%- set as_of = ai_maturity.setting('as_of') -%}
     {%- if as_of is none or as_of == '' -%}1 = 1{%- else -%}{{ ts }} <= cast('{{ as_of }}' as timestamp){%- endif -%}
 {%- endmacro %}
 

@@ -4,11 +4,7 @@
   not 0. `logical_type` is one of type_for's names (double, bigint, …).
 -#}
 {% macro when_tables_enabled(expr, tables, logical_type='double') %}
-    {%- set disabled = [] -%}
-    {%- for table_name in tables if not ai_maturity.is_table_enabled(table_name) -%}
-        {%- do disabled.append(table_name) -%}
-    {%- endfor -%}
-    {%- if disabled | length == 0 -%}
+    {%- if not ai_maturity.disabled_tables(tables) -%}
         {{ expr }}
     {%- else -%}
         cast(null as {{ ai_maturity.type_for(logical_type) }})

@@ -8,7 +8,7 @@
 -#}
 {% macro config_relation(name) %}
     {%- set seed_relation = ref(name) -%}
-    {%- set override = var('ai_maturity__' ~ name, none) -%}
+    {%- set override = ai_maturity.setting(name) -%}
     {%- set in_unit_test = model is mapping and model.get('resource_type') == 'unit_test' -%}
     {%- if not override or in_unit_test -%}
         {{ return(seed_relation) }}
@@ -31,29 +31,20 @@
     {{ return(kinds[name]) }}
 {% endmacro %}
 
-{#- Every metric name of the catalogue (macros/metrics/), sorted (empty at parse time, never run). -#}
+{#- Every metric name of the catalogue (metric_declarations), sorted (empty at parse time, never run). -#}
 {% macro catalogue_metric_names() %}
-    {%- if not execute -%}{{ return([]) }}{%- endif -%}
-    {%- set names = [] -%}
-    {%- for entry in ai_maturity.metric_catalogue() -%}
-        {%- do names.append(entry.metric_name) -%}
-    {%- endfor -%}
-    {{ return(names | sort) }}
+    {{ return(ai_maturity.metric_declarations() | map(attribute='metric_name') | sort) }}
 {% endmacro %}
 
 {#-
   The metrics that cannot be measured in this run: metric_name → the optional raw tables it needs
   that are switched off (var ai_maturity__<table>_enabled: false), read from the catalogue
-  (empty at parse time, whose SQL is never run).
+  (metric_declarations; empty at parse time, whose SQL is never run).
 -#}
 {% macro unmeasurable_metrics() %}
-    {%- if not execute -%}{{ return({}) }}{%- endif -%}
     {%- set unmeasurable = {} -%}
-    {%- for entry in ai_maturity.metric_catalogue() -%}
-        {%- set disabled = [] -%}
-        {%- for table_name in entry.source_tables if not ai_maturity.is_table_enabled(table_name) -%}
-            {%- do disabled.append(table_name) -%}
-        {%- endfor -%}
+    {%- for entry in ai_maturity.metric_declarations() -%}
+        {%- set disabled = ai_maturity.disabled_tables(entry.source_tables) -%}
         {%- if disabled -%}
             {%- do unmeasurable.update({entry.metric_name: disabled}) -%}
         {%- endif -%}
@@ -85,7 +76,7 @@
         {{ return('') }}
     {%- endif -%}
     {%- set kind = ai_maturity.config_row_kind(name) -%}
-    {%- set relation = var('ai_maturity__' ~ name, none) or 'seed ' ~ name -%}
+    {%- set relation = ai_maturity.setting(name) or 'seed ' ~ name -%}
     {%- set rows = run_query(
         'select row_id, problem from (select distinct row_id, problem from (' ~ problems_sql ~ ') as problems)'
         ~ ' as distinct_problems order by case when row_id is null then 1 else 0 end, row_id, problem') -%}

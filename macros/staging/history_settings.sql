@@ -18,11 +18,11 @@
 -#}
 {% macro history_settings(with_periods) %}
     {%- set settings = {
-        'ai_maturity__min_event_date': var('ai_maturity__min_event_date', '2000-01-01'),
-        'ai_maturity__clock_skew_hours': var('ai_maturity__clock_skew_hours', 24),
-        'ai_maturity__hash_salt': var('ai_maturity__hash_salt', 'ai_maturity'),
-        'ai_maturity__raw_database': var('ai_maturity__raw_database', none),
-        'ai_maturity__raw_schema': var('ai_maturity__raw_schema', 'raw'),
+        'ai_maturity__min_event_date': ai_maturity.setting('min_event_date'),
+        'ai_maturity__clock_skew_hours': ai_maturity.setting('clock_skew_hours'),
+        'ai_maturity__hash_salt': ai_maturity.setting('hash_salt'),
+        'ai_maturity__raw_database': ai_maturity.setting('raw_database'),
+        'ai_maturity__raw_schema': ai_maturity.setting('raw_schema'),
     } -%}
     {%- for table_name in ai_maturity.raw_table_names() -%}
         {%- do settings.update({
@@ -33,7 +33,7 @@
     {%- if with_periods -%}
         {%- do settings.update({
             'ai_maturity__period': ai_maturity.period_grain(),
-            'ai_maturity__as_of': var('ai_maturity__as_of', none),
+            'ai_maturity__as_of': ai_maturity.setting('as_of'),
         }) -%}
     {%- endif -%}
     {#- as text, so a var given as a number, a date or a string on the command line compares equal -#}

@@ -52,7 +52,7 @@
         {{ return(delivered) }}
     {%- endif -%}
     {%- do ai_maturity.assert_history_settings_unchanged(with_periods=false) -%}
-    {%- set lookback = var('ai_maturity__incremental_lookback_hours', 48) | int -%}
+    {%- set lookback = ai_maturity.setting('incremental_lookback_hours') | int -%}
     {%- set group_key = ai_maturity.batch_group_key(table_name) -%}
     {%- set last_batch = '(select max(_batch_at) from ' ~ this ~ ')' -%}
     {%- set recent -%}

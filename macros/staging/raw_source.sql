@@ -7,13 +7,15 @@
 {% endmacro %}
 
 {#-
-  Whether an optional raw table is switched on (var ai_maturity__<table>_enabled, default true).
-  A var set to null means "on when present": the table is read when its relation exists, and is
+  Whether a raw table is switched on: an optional table by its setting <table>_enabled (one per
+  optional table in dbt_project.yml, default true); a required table has no such setting and is on.
+  A setting of null means "on when present": the table is read when its relation exists, and is
   switched off (no rows, null metrics) when it is absent (readiness_assessments by default).
   Parse time (not execute) reads such a table as on.
 -#}
 {% macro is_table_enabled(table_name) %}
-    {%- set flag = var('ai_maturity__' ~ table_name ~ '_enabled', true) -%}
+    {%- if not var.has_var('ai_maturity__' ~ table_name ~ '_enabled') -%}{{ return(true) }}{%- endif -%}
+    {%- set flag = ai_maturity.setting(table_name ~ '_enabled') -%}
     {%- if flag is none -%}
         {%- if not execute -%}{{ return(true) }}{%- endif -%}
         {%- set node = ai_maturity.raw_table_node(table_name) -%}
@@ -133,8 +135,8 @@
   bounds it instead (re-validated on every run, so incremental and full builds agree).
 -#}
 {% macro is_implausible_time(column) %}
-    {%- set min_date = var('ai_maturity__min_event_date', '2000-01-01') -%}
-    {%- set skew_hours = var('ai_maturity__clock_skew_hours', 24) | int -%}
+    {%- set min_date = ai_maturity.setting('min_event_date') -%}
+    {%- set skew_hours = ai_maturity.setting('clock_skew_hours') | int -%}
     {%- set run_start = "cast('" ~ run_started_at.strftime('%Y-%m-%d %H:%M:%S') ~ "' as " ~ dbt.type_timestamp() ~ ")" -%}
     {%- set condition -%}
         ({{ column }} < cast('{{ min_date }}' as {{ dbt.type_timestamp() }})

@@ -8,8 +8,7 @@ with {{ ai_maturity.changed_keys_cte({'product_events': 'event_id'}) }}
 
 product_events as (
     select * from {{ ref('stg_ai_maturity_raw__product_events') }}
-    where {{ ai_maturity.as_of_filter('occurred_at') }}
-        and {{ ai_maturity.is_changed('event_id') }}
+    where {{ ai_maturity.is_changed('event_id') }}
 ),
 
 classified as (
@@ -22,7 +21,7 @@ classified as (
         request_id,
         {{ ai_maturity.salted_hash('user_key') }} as user_hash,
         occurred_at,
-        {{ ai_maturity.period_start('occurred_at') }} as period_start,
+        period_start,
         is_ai_feature and event_type = 'feature_use' as is_ai_feature_use,
         is_ai_feature and event_type in ('upvote', 'downvote') as is_ai_feedback,
         is_ai_feature and event_type = 'downvote' as is_ai_downvote,

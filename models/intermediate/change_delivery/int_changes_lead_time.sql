@@ -22,6 +22,7 @@ shipments as (
         successful_deployments.deployment_id,
         successful_deployments.team_id,
         successful_deployments.finished_at,
+        successful_deployments.period_start,
         row_number() over (
             partition by deployment_changes.change_id
             order by successful_deployments.finished_at, successful_deployments.deployment_id
@@ -38,7 +39,7 @@ final as (
         shipments.deployment_id as shipped_by_deployment_id,
         changes.first_commit_at,
         shipments.finished_at as shipped_at,
-        {{ ai_maturity.period_start('shipments.finished_at') }} as period_start,
+        shipments.period_start,
         {{ ai_maturity.duration('changes.first_commit_at', 'shipments.finished_at', 'hours') }} as lead_time_hours,
         shipments.finished_at < changes.first_commit_at as has_negative_lead_time
     from changes

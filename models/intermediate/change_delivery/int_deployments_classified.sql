@@ -7,12 +7,10 @@ with deployments as (
     select * from {{ ref('stg_ai_maturity_raw__deployments') }}
     where environment = 'production'
         and status != 'cancelled'
-        and {{ ai_maturity.as_of_filter('finished_at') }}
 ),
 
 incidents as (
     select * from {{ ref('stg_ai_maturity_raw__incidents') }}
-    where {{ ai_maturity.as_of_filter('detected_at') }}
 ),
 
 named_by_rollback as (
@@ -61,7 +59,7 @@ classified as (
         deployments.pre_deploy_eval_passed,
         deployments.started_at,
         deployments.finished_at,
-        {{ ai_maturity.period_start('deployments.finished_at') }} as period_start,
+        deployments.period_start,
         cast(deployments.finished_at as date) as finished_date,
         not deployments.is_rollback as is_dora_deployment,
         deployments.status = 'success' as is_successful,

@@ -5,7 +5,6 @@
 -#}
 with incidents as (
     select * from {{ ref('stg_ai_maturity_raw__incidents') }}
-    where {{ ai_maturity.as_of_filter('detected_at') }}
 ),
 
 final as (
@@ -22,7 +21,7 @@ final as (
         detected_at,
         reported_at,
         case when {{ ai_maturity.as_of_filter('resolved_at') }} then resolved_at end as resolved_at,
-        {{ ai_maturity.period_start('detected_at') }} as detected_period_start,
+        period_start as detected_period_start,
         case when {{ ai_maturity.as_of_filter('resolved_at') }} then {{ ai_maturity.period_start('resolved_at') }} end
             as resolved_period_start,
         case

@@ -5,7 +5,6 @@
 -#}
 with audits as (
     select * from {{ ref('stg_ai_maturity_raw__bias_audits') }}
-    where {{ ai_maturity.as_of_filter('audited_at') }}
 ),
 
 as_of_remediation as (
@@ -14,6 +13,7 @@ as_of_remediation as (
         team_id,
         model_name,
         audited_at,
+        period_start,
         findings_count,
         case when {{ ai_maturity.as_of_filter('remediated_at') }} then remediated_at end as remediated_at
     from audits
@@ -26,7 +26,7 @@ final as (
         model_name,
         audited_at,
         cast(audited_at as date) as audited_date,
-        {{ ai_maturity.period_start('audited_at') }} as period_start,
+        period_start,
         findings_count,
         findings_count > 0 as has_findings,
         remediated_at,

@@ -7,7 +7,6 @@
 -#}
 with requests as (
     select * from {{ ref('stg_ai_maturity_raw__explainability_requests') }}
-    where {{ ai_maturity.as_of_filter('requested_at') }}
 ),
 
 as_of_fulfilment as (
@@ -17,6 +16,7 @@ as_of_fulfilment as (
         model_name,
         requester_type,
         requested_at,
+        period_start,
         case when {{ ai_maturity.as_of_filter('fulfilled_at') }} then fulfilled_at end as fulfilled_at
     from requests
 ),
@@ -24,7 +24,6 @@ as_of_fulfilment as (
 timed as (
     select
         *,
-        {{ ai_maturity.period_start('requested_at') }} as period_start,
         {{ ai_maturity.duration('requested_at', 'fulfilled_at', 'days') }} as fulfilment_days,
         coalesce(fulfilled_at < requested_at, false) as has_bad_clock
     from as_of_fulfilment
@@ -43,7 +42,7 @@ final as (
         has_bad_clock,
         case
             when has_bad_clock then null
-            else coalesce(fulfilment_days <= {{ var('ai_maturity__explainability_sla_days', 5) }}, false)
+            else coalesce(fulfilment_days <= {{ ai_maturity.setting('explainability_sla_days') }}, false)
         end as is_fulfilled_within_sla
     from timed
 )

@@ -13,8 +13,7 @@ with {{ ai_maturity.changed_keys_cte(
 
 evaluations as (
     select * from {{ ref('stg_ai_maturity_raw__llm_evaluations') }}
-    where {{ ai_maturity.as_of_filter('evaluated_at') }}
-        and {{ ai_maturity.is_changed('evaluation_id') }}
+    where {{ ai_maturity.is_changed('evaluation_id') }}
 ),
 
 requests as (
@@ -35,7 +34,7 @@ attributed as (
         coalesce(requests.prompt_hash, evaluations.prompt_hash) as prompt_hash,
         coalesce(requests.retrieval_config_id, evaluations.retrieval_config_id) as retrieval_config_id,
         evaluations.evaluated_at,
-        {{ ai_maturity.period_start('evaluations.evaluated_at') }} as period_start,
+        evaluations.period_start,
         evaluations.suite,
         evaluations.evaluation_name,
         evaluations.evaluator_source,

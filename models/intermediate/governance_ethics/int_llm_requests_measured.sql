@@ -14,15 +14,13 @@ with {{ ai_maturity.changed_keys_cte({
 
 requests as (
     select * from {{ ref('stg_ai_maturity_raw__llm_requests') }}
-    where {{ ai_maturity.as_of_filter('started_at') }}
-        and {{ ai_maturity.is_changed('request_id') }}
+    where {{ ai_maturity.is_changed('request_id') }}
 ),
 
 evaluations as (
     select * from {{ ref('stg_ai_maturity_raw__llm_evaluations') }}
     where request_id is not null
         and {{ ai_maturity.is_changed('request_id') }}
-        and {{ ai_maturity.as_of_filter('evaluated_at') }}
 ),
 
 chunks as (
@@ -35,7 +33,6 @@ downvotes as (
     where event_type = 'downvote'
         and request_id is not null
         and {{ ai_maturity.is_changed('request_id') }}
-        and {{ ai_maturity.as_of_filter('occurred_at') }}
 ),
 
 evaluation_verdicts as (
@@ -72,7 +69,7 @@ joined as (
         requests.team_id,
         requests.feature_name,
         requests.environment,
-        requests.environment = 'production' or requests.environment is null as is_in_scope,
+        {{ ai_maturity.llm_request_in_scope('requests') }} as is_in_scope,
         requests.operation_name,
         requests.provider_name,
         requests.request_model,
@@ -86,7 +83,7 @@ joined as (
         requests.started_at,
         requests.first_token_at,
         requests.ended_at,
-        {{ ai_maturity.period_start('requests.started_at') }} as period_start,
+        requests.period_start,
         requests.input_tokens,
         requests.output_tokens,
         requests.cost_usd,

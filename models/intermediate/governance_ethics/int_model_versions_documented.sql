@@ -13,7 +13,6 @@ with model_deployments as (
 
 documentation as (
     select * from {{ ref('stg_ai_maturity_raw__model_documentation') }}
-    where {{ ai_maturity.as_of_filter('documented_at') }}
 ),
 
 deployed_versions as (

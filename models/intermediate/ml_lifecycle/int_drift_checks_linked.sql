@@ -7,11 +7,10 @@
   A negative lag (an explicitly linked run started before its alert) is a bad clock: null.
   Grain: check_id.
 -#}
-{%- set window_days = var('ai_maturity__drift_retrain_window_days', 14) %}
+{%- set window_days = ai_maturity.setting('drift_retrain_window_days') %}
 
 with drift_checks as (
     select * from {{ ref('stg_ai_maturity_raw__drift_checks') }}
-    where {{ ai_maturity.as_of_filter('checked_at') }}
 ),
 
 training_runs as (
@@ -27,7 +26,7 @@ checks as (
         monitor_name,
         severity,
         checked_at,
-        {{ ai_maturity.period_start('checked_at') }} as period_start,
+        period_start,
         drift_detected,
         is_false_positive,
         drift_detected and not is_false_positive as is_drift_alert

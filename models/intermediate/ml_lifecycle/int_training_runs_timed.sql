@@ -7,7 +7,6 @@
 -#}
 with training_runs as (
     select * from {{ ref('stg_ai_maturity_raw__training_runs') }}
-    where {{ ai_maturity.as_of_filter('started_at') }}
 ),
 
 classified as (
@@ -25,7 +24,7 @@ classified as (
         drift_check_id,
         eval_gate_passed,
         registered_model_version,
-        {{ ai_maturity.period_start('started_at') }} as period_start,
+        period_start,
         trigger_type != 'manual' as is_automated,
         status = 'finished' and ended_at is not null and {{ ai_maturity.as_of_filter('ended_at') }} as is_finished,
         ended_at < started_at or started_at < triggered_at or ended_at < triggered_at as has_bad_clock,

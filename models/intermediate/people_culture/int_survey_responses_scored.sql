@@ -7,7 +7,6 @@
 -#}
 with survey_responses as (
     select * from {{ ref('stg_ai_maturity_raw__survey_responses') }}
-    where {{ ai_maturity.as_of_filter('submitted_at') }}
 ),
 
 flipped as (
@@ -18,7 +17,7 @@ flipped as (
         {{ ai_maturity.salted_hash('respondent_key') }} as respondent_hash,
         team_id,
         submitted_at,
-        {{ ai_maturity.period_start('submitted_at') }} as period_start,
+        period_start,
         instrument,
         item_code,
         response_value,

@@ -6,7 +6,7 @@
   `is_suppressed` true. Only instruments somebody answered have a row. Nothing downstream sees an
   unsuppressed value or a respondent. Grain: team_id × period_start × instrument.
 -#}
-{%- set min_respondents = var('ai_maturity__min_respondents', 5) | int %}
+{%- set min_respondents = ai_maturity.setting('min_respondents') | int %}
 
 with scored_responses as (
     select * from {{ ref('int_survey_responses_scored') }}

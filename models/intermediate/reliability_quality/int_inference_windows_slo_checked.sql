@@ -19,8 +19,7 @@ inference_windows as (
         *,
         {{ window_id }} as window_id
     from {{ ref('stg_ai_maturity_raw__inference_windows') }}
-    where {{ ai_maturity.as_of_filter('window_start') }}
-        and {{ ai_maturity.is_changed(window_id) }}
+    where {{ ai_maturity.is_changed(window_id) }}
 ),
 
 slo_targets as (
@@ -46,7 +45,7 @@ measured as (
         inference_windows.team_id,
         inference_windows.window_start,
         inference_windows.window_end,
-        {{ ai_maturity.period_start('inference_windows.window_start') }} as period_start,
+        inference_windows.period_start,
         inference_windows.request_count,
         inference_windows.error_count,
         inference_windows.latency_p95_ms,

@@ -1,5 +1,5 @@
 {#-
-  LLM requests in the scope of request metrics (environment `production` or null), each with its
+  LLM requests in the scope of request metrics (llm_request_in_scope), each with its
   team, period (started_at) and whether it errored (status `error` or `timeout`). No user key or
   text. Grain: request_id. Incremental: recomputes the changed requests
   (macros/intermediate/changed_entities.sql).
@@ -8,8 +8,7 @@ with {{ ai_maturity.changed_keys_cte({'llm_requests': 'request_id'}) }}
 
 llm_requests as (
     select * from {{ ref('stg_ai_maturity_raw__llm_requests') }}
-    where (environment = 'production' or environment is null)
-        and {{ ai_maturity.as_of_filter('started_at') }}
+    where {{ ai_maturity.llm_request_in_scope() }}
         and {{ ai_maturity.is_changed('request_id') }}
 ),
 
@@ -19,7 +18,7 @@ classified as (
         team_id,
         feature_name,
         started_at,
-        {{ ai_maturity.period_start('started_at') }} as period_start,
+        period_start,
         status,
         status in ('error', 'timeout') as is_error,
         {{ ai_maturity.batch_at() }} as _batch_at

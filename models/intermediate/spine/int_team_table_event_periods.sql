@@ -1,12 +1,14 @@
 {#-
-  The team's events per raw event table and period, from the timestamp that assigns each event
-  table's period (never _loaded_at or end times): how many, the first and the last. The tables are
+  The team's events per raw event table and period, in the period staging assigns each event
+  (staged period_start: the table's period column, never _loaded_at or end times; events after
+  the as-of cut-off are not staged): how many, the first and the last. The tables are
   ai_maturity.team_event_tables(); changes and deployment_changes carry no period of their own (a
   change belongs to its shipping deployment). Grain: team_id × period_start × raw_table.
 -#}
 with deployments as (
     select
         team_id,
+        period_start,
         finished_at as event_at
     from {{ ref('stg_ai_maturity_raw__deployments') }}
 ),
@@ -14,6 +16,7 @@ with deployments as (
 incidents as (
     select
         team_id,
+        period_start,
         detected_at as event_at
     from {{ ref('stg_ai_maturity_raw__incidents') }}
 ),
@@ -21,6 +24,7 @@ incidents as (
 training_runs as (
     select
         team_id,
+        period_start,
         started_at as event_at
     from {{ ref('stg_ai_maturity_raw__training_runs') }}
 ),
@@ -28,6 +32,7 @@ training_runs as (
 drift_checks as (
     select
         team_id,
+        period_start,
         checked_at as event_at
     from {{ ref('stg_ai_maturity_raw__drift_checks') }}
 ),
@@ -35,6 +40,7 @@ drift_checks as (
 inference_windows as (
     select
         team_id,
+        period_start,
         window_start as event_at
     from {{ ref('stg_ai_maturity_raw__inference_windows') }}
 ),
@@ -43,6 +49,7 @@ llm_requests as (
     select
         request_id,
         team_id,
+        period_start,
         started_at as event_at
     from {{ ref('stg_ai_maturity_raw__llm_requests') }}
 ),
@@ -50,6 +57,7 @@ llm_requests as (
 llm_evaluations as (
     select
         coalesce(llm_requests.team_id, evaluations.team_id) as team_id,
+        evaluations.period_start,
         evaluations.evaluated_at as event_at
     from {{ ref('stg_ai_maturity_raw__llm_evaluations') }} as evaluations
     left join llm_requests on evaluations.request_id = llm_requests.request_id
@@ -58,6 +66,7 @@ llm_evaluations as (
 product_events as (
     select
         team_id,
+        period_start,
         occurred_at as event_at
     from {{ ref('stg_ai_maturity_raw__product_events') }}
 ),
@@ -65,6 +74,7 @@ product_events as (
 survey_responses as (
     select
         team_id,
+        period_start,
         submitted_at as event_at
     from {{ ref('stg_ai_maturity_raw__survey_responses') }}
 ),
@@ -72,6 +82,7 @@ survey_responses as (
 explainability_requests as (
     select
         team_id,
+        period_start,
         requested_at as event_at
     from {{ ref('stg_ai_maturity_raw__explainability_requests') }}
 ),
@@ -79,6 +90,7 @@ explainability_requests as (
 bias_audits as (
     select
         team_id,
+        period_start,
         audited_at as event_at
     from {{ ref('stg_ai_maturity_raw__bias_audits') }}
 ),
@@ -86,6 +98,7 @@ bias_audits as (
 model_documentation as (
     select
         team_id,
+        period_start,
         documented_at as event_at
     from {{ ref('stg_ai_maturity_raw__model_documentation') }}
 ),
@@ -94,6 +107,7 @@ all_events as (
     {%- for table_name in ai_maturity.team_event_tables() %}
         select
             team_id,
+            period_start,
             '{{ table_name }}' as raw_table,
             event_at
         from {{ table_name }}
@@ -106,7 +120,7 @@ all_events as (
 final as (
     select
         team_id,
-        {{ ai_maturity.period_start('event_at') }} as period_start,
+        period_start,
         raw_table,
         count(*) as event_count,
         min(event_at) as first_event_at,
@@ -114,8 +128,7 @@ final as (
     from all_events
     where team_id is not null
         and event_at is not null
-        and {{ ai_maturity.as_of_filter('event_at') }}
-    group by team_id, {{ ai_maturity.period_start('event_at') }}, raw_table
+    group by team_id, period_start, raw_table
 )
 
 select * from final

@@ -5,7 +5,6 @@
   team's AI features in the period. With product_events switched off every metric is null.
   Grain: team_id × period_start.
 -#}
-{%- set enabled = ai_maturity.is_table_enabled('product_events') %}
 
 with spine as (
     select * from {{ ref('int_team_periods') }}
@@ -100,36 +99,7 @@ metrics as (
 
 final as (
     select
-        team_id,
-        period_start,
-        {%- if enabled %}
-            cast(ai_active_users as {{ dbt.type_bigint() }}) as ai_active_users,
-            ai_adoption_share,
-            cast(ai_adoption_share_n as {{ dbt.type_bigint() }}) as ai_adoption_share_n,
-            cast(feedback_events as {{ dbt.type_bigint() }}) as feedback_events,
-            downvote_rate,
-            cast(downvote_rate_n as {{ dbt.type_bigint() }}) as downvote_rate_n,
-            ai_conversion_rate,
-            cast(ai_conversion_rate_n as {{ dbt.type_bigint() }}) as ai_conversion_rate_n,
-            non_ai_conversion_rate,
-            cast(non_ai_conversion_rate_n as {{ dbt.type_bigint() }}) as non_ai_conversion_rate_n,
-            conversion_uplift,
-            cast(ai_attributed_revenue_usd as {{ ai_maturity.type_double() }}) as ai_attributed_revenue_usd
-        {%- else %}
-            {#- product_events switched off: every metric is null, not zero #}
-            cast(null as {{ dbt.type_bigint() }}) as ai_active_users,
-            cast(null as {{ ai_maturity.type_double() }}) as ai_adoption_share,
-            cast(null as {{ dbt.type_bigint() }}) as ai_adoption_share_n,
-            cast(null as {{ dbt.type_bigint() }}) as feedback_events,
-            cast(null as {{ ai_maturity.type_double() }}) as downvote_rate,
-            cast(null as {{ dbt.type_bigint() }}) as downvote_rate_n,
-            cast(null as {{ ai_maturity.type_double() }}) as ai_conversion_rate,
-            cast(null as {{ dbt.type_bigint() }}) as ai_conversion_rate_n,
-            cast(null as {{ ai_maturity.type_double() }}) as non_ai_conversion_rate,
-            cast(null as {{ dbt.type_bigint() }}) as non_ai_conversion_rate_n,
-            cast(null as {{ ai_maturity.type_double() }}) as conversion_uplift,
-            cast(null as {{ ai_maturity.type_double() }}) as ai_attributed_revenue_usd
-        {%- endif %}
+        {{ ai_maturity.metric_mart_columns('metrics') }}
     from metrics
 )
 

@@ -20,7 +20,7 @@ incidents as (
 
 bands as (
     select * from {{ ai_maturity.dora_benchmarks_relation() }}
-    where report_year = {{ var('ai_maturity__dora_report_year', 2024) }}
+    where report_year = {{ ai_maturity.setting('dora_report_year') }}
 ),
 
 deployment_stats as (
@@ -129,7 +129,7 @@ metrics as (
         and spine.period_start = restore_interval.period_start
 ),
 
-final as (
+banded_metrics as (
     select
         metrics.team_id,
         metrics.period_start,
@@ -173,6 +173,12 @@ final as (
     left join bands as recovery_band
         on recovery_band.metric_name = 'failed_deployment_recovery_median_hours'
         and {{ ai_maturity.value_in_band('metrics.failed_deployment_recovery_median_hours', 'recovery_band') }}
+),
+
+final as (
+    select
+        {{ ai_maturity.metric_mart_columns('banded_metrics') }}
+    from banded_metrics
 )
 
 select * from final

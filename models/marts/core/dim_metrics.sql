@@ -1,27 +1,24 @@
-{#- The metric catalogue as a table: what each metric of fct_team_metrics is. Grain: metric_name. -#}
+{#-
+  The metric catalogue as a table: every metric declared in a cluster mart's yml (`meta.metric`,
+  read by metric_declarations), with its label, description, unit, direction, mart, `_n` column
+  and optional raw tables. Grain: metric_name.
+-#}
 with catalogue as (
-    {%- for entry in ai_maturity.metric_catalogue() %}
-        {%- set disabled = [] -%}
-        {%- for table_name in entry.source_tables if not ai_maturity.is_table_enabled(table_name) -%}
-            {%- do disabled.append(table_name) -%}
-        {%- endfor %}
+    {%- for entry in ai_maturity.metric_declarations() %}
         select
             '{{ entry.metric_name }}' as metric_name,
             '{{ entry.cluster }}' as cluster,  -- cluster is a contract column of dim_metrics -- noqa: RF04
+            {{ ai_maturity.sql_string(entry.label) }} as label,  -- label is a contract column of dim_metrics -- noqa: RF04
+            {{ ai_maturity.sql_string(entry.description) }} as description,
             '{{ entry.unit }}' as unit,
+            {{ "'" ~ entry.direction ~ "'" if entry.direction else 'cast(null as ' ~ dbt.type_string() ~ ')' }} as direction,
             '{{ entry.mart }}' as mart,
-            {% if entry.sample_size -%}
-                '{{ entry.sample_size }}'
-            {%- else -%}
-                cast(null as {{ dbt.type_string() }})
-            {%- endif %} as sample_size_column,
-            {% if entry.higher_is_better is none -%}
-                cast(null as {{ dbt.type_boolean() }})
-            {%- else -%}
-                {{ entry.higher_is_better }}
-            {%- endif %} as is_higher_better,
+            {{ "'" ~ entry.sample_size ~ "'" if entry.sample_size else 'cast(null as ' ~ dbt.type_string() ~ ')' }}
+                as sample_size_column,
+            {{ 'cast(null as ' ~ dbt.type_boolean() ~ ')' if entry.is_higher_better is none else entry.is_higher_better }}
+                as is_higher_better,
             '{{ entry.source_tables | join(",") }}' as optional_source_tables,
-            {{ 'false' if disabled else 'true' }} as is_measurable
+            {{ 'false' if ai_maturity.disabled_tables(entry.source_tables) else 'true' }} as is_measurable
         {%- if not loop.last %}
             union all
         {%- endif %}
@@ -32,7 +29,10 @@ final as (
     select
         metric_name,
         cluster,
+        label,
+        description,
         unit,
+        direction,
         mart,
         sample_size_column,
         is_higher_better,

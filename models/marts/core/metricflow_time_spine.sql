@@ -5,7 +5,7 @@
 {%- set last_day = '2049-12-31' -%}
 
 with days as (
-    select {{ ai_maturity.day_series(var('ai_maturity__min_event_date'), last_day) }} as date_day
+    select {{ ai_maturity.day_series(ai_maturity.setting('min_event_date'), last_day) }} as date_day
 ),
 
 final as (

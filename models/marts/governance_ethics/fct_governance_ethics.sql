@@ -1,17 +1,9 @@
 {#-
   Governance, ethics, LLM and RAG metrics per team and period (metrics.md §5), over the shared spine:
   a quiet period has zero counts and null rates, means and percentiles. A metric whose optional raw
-  table is switched off is null (its `_n` too). Grain: team_id × period_start.
+  table is switched off is null (its `_n` too): `final` is built from the metrics' yml declarations
+  (metric_mart_columns). Grain: team_id × period_start.
 -#}
-{%- set e = ai_maturity.when_tables_enabled -%}
-{%- set explainability = ['explainability_requests'] -%}
-{%- set audits = ['bias_audits'] -%}
-{%- set documentation = ['model_documentation'] -%}
-{%- set requests = ['llm_requests'] -%}
-{%- set evaluations = ['llm_evaluations'] -%}
-{%- set useful = ['llm_requests', 'llm_evaluations', 'product_events'] -%}
-{%- set coverage = ['llm_requests', 'llm_evaluations'] -%}
-{%- set citations = ['llm_requests', 'llm_request_chunks', 'rag_eval_cases'] -%}
 
 with spine as (
     select * from {{ ref('int_team_periods') }}
@@ -253,50 +245,7 @@ metrics as (
 
 final as (
     select
-        metrics.team_id,
-        metrics.period_start,
-        {{ e('metrics.explainability_requests', explainability, 'bigint') }} as explainability_requests,
-        {{ e('metrics.explainability_fulfilment_rate', explainability) }} as explainability_fulfilment_rate,
-        {{ e('metrics.explainability_fulfilment_rate_n', explainability, 'bigint') }} as explainability_fulfilment_rate_n,
-        {{ e('cast(metrics.days_since_bias_audit as ' ~ dbt.type_bigint() ~ ')', audits, 'bigint') }} as days_since_bias_audit,
-        {{ e('metrics.bias_remediation_median_days', audits) }} as bias_remediation_median_days,
-        {{ e('metrics.bias_remediation_median_days_n', audits, 'bigint') }} as bias_remediation_median_days_n,
-        {{ e('metrics.bias_remediation_median_days_ci_low', audits) }} as bias_remediation_median_days_ci_low,
-        {{ e('metrics.bias_remediation_median_days_ci_high', audits) }} as bias_remediation_median_days_ci_high,
-        {{ e('metrics.documentation_completeness', documentation) }} as documentation_completeness,
-        {{ e('metrics.documentation_completeness_n', documentation, 'bigint') }} as documentation_completeness_n,
-        {{ e('metrics.llm_queries', requests, 'bigint') }} as llm_queries,
-        {{ e('metrics.cost_per_query_usd', requests) }} as cost_per_query_usd,
-        {{ e('metrics.cost_per_query_usd_n', requests, 'bigint') }} as cost_per_query_usd_n,
-        {{ e('metrics.tokens_per_response', requests) }} as tokens_per_response,
-        {{ e('metrics.tokens_per_response_n', requests, 'bigint') }} as tokens_per_response_n,
-        {{ e('metrics.latency_per_output_token_ms_p50', requests) }} as latency_per_output_token_ms_p50,
-        {{ e('metrics.latency_per_output_token_ms_p50_n', requests, 'bigint') }} as latency_per_output_token_ms_p50_n,
-        {{ e('metrics.time_to_first_token_ms_p95', requests) }} as time_to_first_token_ms_p95,
-        {{ e('metrics.time_to_first_token_ms_p95_n', requests, 'bigint') }} as time_to_first_token_ms_p95_n,
-        {{ e('metrics.cost_per_useful_token_usd', useful) }} as cost_per_useful_token_usd,
-        {{ e('metrics.cost_per_useful_token_usd_n', useful, 'bigint') }} as cost_per_useful_token_usd_n,
-        {{ e('metrics.hallucination_rate', evaluations) }} as hallucination_rate,
-        {{ e('metrics.hallucination_rate_n', evaluations, 'bigint') }} as hallucination_rate_n,
-        {{ e('metrics.refusal_rate', requests) }} as refusal_rate,
-        {{ e('metrics.refusal_rate_n', requests, 'bigint') }} as refusal_rate_n,
-        {{ e('metrics.unwarranted_refusal_rate', evaluations) }} as unwarranted_refusal_rate,
-        {{ e('metrics.unwarranted_refusal_rate_n', evaluations, 'bigint') }} as unwarranted_refusal_rate_n,
-        {{ e('metrics.safety_pass_rate', evaluations) }} as safety_pass_rate,
-        {{ e('metrics.safety_pass_rate_n', evaluations, 'bigint') }} as safety_pass_rate_n,
-        {{ e('metrics.faithfulness_mean', evaluations) }} as faithfulness_mean,
-        {{ e('metrics.faithfulness_mean_n', evaluations, 'bigint') }} as faithfulness_mean_n,
-        {{ e('metrics.instruction_following_rate', evaluations) }} as instruction_following_rate,
-        {{ e('metrics.instruction_following_rate_n', evaluations, 'bigint') }} as instruction_following_rate_n,
-        {{ e('metrics.citation_precision', citations) }} as citation_precision,
-        {{ e('metrics.citation_precision_n', citations, 'bigint') }} as citation_precision_n,
-        {{ e('metrics.citation_recall', citations) }} as citation_recall,
-        {{ e('metrics.citation_recall_n', citations, 'bigint') }} as citation_recall_n,
-        {{ e('metrics.uncited_answers', citations, 'bigint') }} as uncited_answers,
-        {{ e('metrics.evaluation_coverage', coverage) }} as evaluation_coverage,
-        {{ e('metrics.evaluation_coverage_n', coverage, 'bigint') }} as evaluation_coverage_n,
-        {{ e('metrics.trace_id_coverage', requests) }} as trace_id_coverage,
-        {{ e('metrics.trace_id_coverage_n', requests, 'bigint') }} as trace_id_coverage_n
+        {{ ai_maturity.metric_mart_columns('metrics') }}
     from metrics
 )
 

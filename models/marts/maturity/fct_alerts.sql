@@ -154,8 +154,8 @@ quality_alerts as (
         case when quality_episodes.alert_type = 'downvote_rise' then latest.downvote_rate else latest.faithfulness_mean end
             as latest_observed_value,
         cast(case
-            when quality_episodes.alert_type = 'downvote_rise' then {{ var('ai_maturity__downvote_rise_threshold', 0.05) }}
-            else {{ var('ai_maturity__faithfulness_drop_threshold', 0.10) }}
+            when quality_episodes.alert_type = 'downvote_rise' then {{ ai_maturity.setting('downvote_rise_threshold') }}
+            else {{ ai_maturity.setting('faithfulness_drop_threshold') }}
         end as {{ ai_maturity.type_double() }}) as threshold,
         quality_episodes.first_period,
         quality_episodes.last_period,

@@ -10,7 +10,7 @@
   what to roll back to. Thresholds are compared with a 1e-9 tolerance (0.8 − 0.7 is 0.0999… in
   floating point). Grain: team_id × feature_name × period_start.
 -#}
-{%- set min_events = var('ai_maturity__min_signal_events', 20) -%}
+{%- set min_events = ai_maturity.setting('min_signal_events') -%}
 
 with spine as (
     select * from {{ ref('int_team_periods') }}
@@ -198,14 +198,14 @@ final as (
         compared.downvote_rate - compared.previous_downvote_rate as downvote_rate_change,
         coalesce(
             compared.previous_faithfulness_mean - compared.faithfulness_mean
-            >= {{ var('ai_maturity__faithfulness_drop_threshold', 0.10) }} - 1e-9
+            >= {{ ai_maturity.setting('faithfulness_drop_threshold') }} - 1e-9
             and compared.faithfulness_mean_n >= {{ min_events }}
             and compared.previous_faithfulness_mean_n >= {{ min_events }},
             false
         ) as has_faithfulness_drop,
         coalesce(
             compared.downvote_rate - compared.previous_downvote_rate
-            >= {{ var('ai_maturity__downvote_rise_threshold', 0.05) }} - 1e-9
+            >= {{ ai_maturity.setting('downvote_rise_threshold') }} - 1e-9
             and compared.downvote_rate_n >= {{ min_events }}
             and compared.previous_downvote_rate_n >= {{ min_events }},
             false

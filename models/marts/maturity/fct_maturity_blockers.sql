@@ -8,7 +8,7 @@
   observed values), and the first coming period whose value on that line meets the threshold when
   it is at most a year ahead. Grain: team_id × period_start × criterion_id.
 -#}
-{%- set trend_periods = var('ai_maturity__trend_periods') -%}
+{%- set trend_periods = ai_maturity.setting('trend_periods') -%}
 {%- if trend_periods is not number or trend_periods != trend_periods | int or trend_periods < 3 -%}
     {{ exceptions.raise_compiler_error("ai_maturity: var ai_maturity__trend_periods must be a whole number of periods, at least 3 (a trend is never drawn from fewer than 3 points), not '" ~ trend_periods ~ "'") }}
 {%- endif -%}

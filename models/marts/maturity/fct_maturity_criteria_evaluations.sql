@@ -8,9 +8,9 @@
   used, and the criterion follows its no-data rule (carry-forward skips it too).
   Grain: team_id × period_start × criterion_id.
 -#}
-{%- set carry_periods = var('ai_maturity__carry_forward_periods', 3) | int -%}
-{%- set plateau_periods = var('ai_maturity__plateau_periods', 2) | int -%}
-{%- set min_sample_size = var('ai_maturity__min_sample_size', 1) | int -%}
+{%- set carry_periods = ai_maturity.setting('carry_forward_periods') | int -%}
+{%- set plateau_periods = ai_maturity.setting('plateau_periods') | int -%}
+{%- set min_sample_size = ai_maturity.setting('min_sample_size') | int -%}
 
 with spine as (
     select * from {{ ref('int_team_periods') }}

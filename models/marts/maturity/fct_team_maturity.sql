@@ -13,7 +13,7 @@
   otherwise.
   Grain: team_id × period_start.
 -#}
-{%- set plateau_periods = var('ai_maturity__plateau_periods', 2) | int -%}
+{%- set plateau_periods = ai_maturity.setting('plateau_periods') | int -%}
 {%- set planes = ['process', 'platform', 'team_culture', 'product'] -%}
 {#- the confidence rule (documented in the yml and the README) -#}
 {%- set linkage_shares = ['change_linked_deployment_share', 'traced_llm_request_share'] -%}

@@ -3,11 +3,6 @@
   has zero counts and null rates/medians. A metric that needs an optional raw table that is
   switched off (training_runs, drift_checks) is null, its `_n` too. Grain: team_id × period_start.
 -#}
-{%- set runs_on = ai_maturity.is_table_enabled('training_runs') -%}
-{%- set drift_on = ai_maturity.is_table_enabled('drift_checks') -%}
-{#- a metric whose optional table is switched off is this typed null instead -#}
-{%- set null_double = 'cast(null as ' ~ ai_maturity.type_double() ~ ')' -%}
-{%- set null_bigint = 'cast(null as ' ~ dbt.type_bigint() ~ ')' %}
 
 with spine as (
     select * from {{ ref('int_team_periods') }}
@@ -87,40 +82,35 @@ model_deployment_stats as (
     'drift_to_retrain_interval', 'drift_checks', 'drift_to_retrain_hours', where='is_drift_alert'
 ) }},
 
-final as (
+metrics as (
     select
         spine.team_id,
         spine.period_start,
-        {{ 'coalesce(started_run_stats.started_runs, 0)' if runs_on else null_bigint }} as training_runs_count,
-        {{ ai_maturity.safe_divide('started_run_stats.automated_runs', 'started_run_stats.started_runs')
-            if runs_on else null_double }} as automated_training_share,
-        {{ 'coalesce(started_run_stats.started_runs, 0)' if runs_on else null_bigint }} as automated_training_share_n,
-        {{ 'finished_run_stats.median_retrain_hours' if runs_on else null_double }} as retrain_time_median_hours,
-        {{ 'coalesce(finished_run_stats.retrain_values, 0)' if runs_on else null_bigint }} as retrain_time_median_hours_n,
-        {{ 'retrain_interval.ci_low' if runs_on else null_double }} as retrain_time_median_hours_ci_low,
-        {{ 'retrain_interval.ci_high' if runs_on else null_double }} as retrain_time_median_hours_ci_high,
-        {{ 'started_run_stats.median_lag_hours' if runs_on else null_double }} as data_to_training_lag_median_hours,
-        {{ 'coalesce(started_run_stats.lag_values, 0)' if runs_on else null_bigint }} as data_to_training_lag_median_hours_n,
-        {{ 'lag_interval.ci_low' if runs_on else null_double }} as data_to_training_lag_median_hours_ci_low,
-        {{ 'lag_interval.ci_high' if runs_on else null_double }} as data_to_training_lag_median_hours_ci_high,
-        {{ ai_maturity.safe_divide('finished_run_stats.reproducible_runs', 'finished_run_stats.finished_runs')
-            if runs_on else null_double }} as reproducible_run_share,
-        {{ 'coalesce(finished_run_stats.finished_runs, 0)' if runs_on else null_bigint }} as reproducible_run_share_n,
-        {{ ai_maturity.safe_divide('finished_run_stats.eval_gated_runs', 'finished_run_stats.finished_runs')
-            if runs_on else null_double }} as eval_gated_run_share,
-        {{ 'coalesce(finished_run_stats.finished_runs, 0)' if runs_on else null_bigint }} as eval_gated_run_share_n,
-        {{ 'coalesce(drift_alert_stats.alert_count, 0)' if drift_on else null_bigint }} as drift_alerts_count,
-        {{ 'drift_alert_stats.median_drift_to_retrain_hours' if drift_on and runs_on else null_double }}
+        coalesce(started_run_stats.started_runs, 0) as training_runs_count,
+        {{ ai_maturity.safe_divide('started_run_stats.automated_runs', 'started_run_stats.started_runs') }} as automated_training_share,
+        coalesce(started_run_stats.started_runs, 0) as automated_training_share_n,
+        finished_run_stats.median_retrain_hours as retrain_time_median_hours,
+        coalesce(finished_run_stats.retrain_values, 0) as retrain_time_median_hours_n,
+        retrain_interval.ci_low as retrain_time_median_hours_ci_low,
+        retrain_interval.ci_high as retrain_time_median_hours_ci_high,
+        started_run_stats.median_lag_hours as data_to_training_lag_median_hours,
+        coalesce(started_run_stats.lag_values, 0) as data_to_training_lag_median_hours_n,
+        lag_interval.ci_low as data_to_training_lag_median_hours_ci_low,
+        lag_interval.ci_high as data_to_training_lag_median_hours_ci_high,
+        {{ ai_maturity.safe_divide('finished_run_stats.reproducible_runs', 'finished_run_stats.finished_runs') }} as reproducible_run_share,
+        coalesce(finished_run_stats.finished_runs, 0) as reproducible_run_share_n,
+        {{ ai_maturity.safe_divide('finished_run_stats.eval_gated_runs', 'finished_run_stats.finished_runs') }} as eval_gated_run_share,
+        coalesce(finished_run_stats.finished_runs, 0) as eval_gated_run_share_n,
+        coalesce(drift_alert_stats.alert_count, 0) as drift_alerts_count,
+        drift_alert_stats.median_drift_to_retrain_hours
             as drift_to_retrain_median_hours,
-        {{ 'coalesce(drift_alert_stats.drift_to_retrain_values, 0)' if drift_on and runs_on else null_bigint }}
+        coalesce(drift_alert_stats.drift_to_retrain_values, 0)
             as drift_to_retrain_median_hours_n,
-        {{ 'drift_to_retrain_interval.ci_low' if drift_on and runs_on else null_double }}
-            as drift_to_retrain_median_hours_ci_low,
-        {{ 'drift_to_retrain_interval.ci_high' if drift_on and runs_on else null_double }}
-            as drift_to_retrain_median_hours_ci_high,
-        {{ ai_maturity.safe_divide('drift_alert_stats.auto_retrained_alerts', 'drift_alert_stats.alert_count')
-            if drift_on and runs_on else null_double }} as drift_auto_retrain_share,
-        {{ 'coalesce(drift_alert_stats.alert_count, 0)' if drift_on and runs_on else null_bigint }} as drift_auto_retrain_share_n,
+        drift_to_retrain_interval.ci_low as drift_to_retrain_median_hours_ci_low,
+        drift_to_retrain_interval.ci_high as drift_to_retrain_median_hours_ci_high,
+        {{ ai_maturity.safe_divide('drift_alert_stats.auto_retrained_alerts', 'drift_alert_stats.alert_count') }}
+            as drift_auto_retrain_share,
+        coalesce(drift_alert_stats.alert_count, 0) as drift_auto_retrain_share_n,
         coalesce(model_deployment_stats.model_deployments, 0) as model_deployments_count,
         {{ ai_maturity.safe_divide('model_deployment_stats.automated_model_deployments', 'model_deployment_stats.model_deployments') }}
             as model_deploy_automation_share,
@@ -128,9 +118,9 @@ final as (
         {{ ai_maturity.safe_divide('model_deployment_stats.progressive_model_deployments', 'model_deployment_stats.model_deployments') }}
             as progressive_model_deploy_share,
         coalesce(model_deployment_stats.model_deployments, 0) as progressive_model_deploy_share_n,
-        {{ ai_maturity.safe_divide('model_deployment_stats.traceable_model_deployments', 'model_deployment_stats.model_deployments')
-            if runs_on else null_double }} as model_traceability_share,
-        {{ 'coalesce(model_deployment_stats.model_deployments, 0)' if runs_on else null_bigint }} as model_traceability_share_n
+        {{ ai_maturity.safe_divide('model_deployment_stats.traceable_model_deployments', 'model_deployment_stats.model_deployments') }}
+            as model_traceability_share,
+        coalesce(model_deployment_stats.model_deployments, 0) as model_traceability_share_n
     from spine
     left join started_run_stats
         on spine.team_id = started_run_stats.team_id
@@ -153,6 +143,12 @@ final as (
     left join drift_to_retrain_interval
         on spine.team_id = drift_to_retrain_interval.team_id
         and spine.period_start = drift_to_retrain_interval.period_start
+),
+
+final as (
+    select
+        {{ ai_maturity.metric_mart_columns('metrics') }}
+    from metrics
 )
 
 select * from final

@@ -6,8 +6,6 @@
   a suppressed score cannot be recovered by subtraction. With survey_responses (people) switched
   off, the survey (roster) columns are null. Grain: team_id × period_start.
 -#}
-{%- set surveys_enabled = ai_maturity.is_table_enabled('survey_responses') %}
-{%- set people_enabled = ai_maturity.is_table_enabled('people') %}
 {%- set role_groups = ['research', 'applied_ml', 'ml_platform', 'other'] %}
 {%- set instruments = [
     {'instrument': 'psych_safety', 'score': 'psych_safety_score', 'respondents': 'survey_respondents', 'is_suppressed': 'is_suppressed'},
@@ -146,46 +144,7 @@ metrics as (
 
 final as (
     select
-        team_id,
-        period_start,
-        {%- for i in instruments %}
-            {%- if surveys_enabled %}
-                cast({{ i.score }} as {{ ai_maturity.type_double() }}) as {{ i.score }},
-                cast({{ i.respondents }} as {{ dbt.type_bigint() }}) as {{ i.respondents }},
-                {{ i.is_suppressed }},
-            {%- else %}
-                cast(null as {{ ai_maturity.type_double() }}) as {{ i.score }},
-                cast(null as {{ dbt.type_bigint() }}) as {{ i.respondents }},
-                cast(null as {{ dbt.type_boolean() }}) as {{ i.is_suppressed }},
-            {%- endif %}
-        {%- endfor %}
-        {%- if people_enabled %}
-            cast(knowledge_diffusion_median_days as {{ ai_maturity.type_double() }}) as knowledge_diffusion_median_days,
-            cast(knowledge_diffusion_median_days_n as {{ dbt.type_bigint() }}) as knowledge_diffusion_median_days_n,
-            knowledge_diffusion_median_days_ci_low,
-            knowledge_diffusion_median_days_ci_high,
-        {%- else %}
-            cast(null as {{ ai_maturity.type_double() }}) as knowledge_diffusion_median_days,
-            cast(null as {{ dbt.type_bigint() }}) as knowledge_diffusion_median_days_n,
-            cast(null as {{ ai_maturity.type_double() }}) as knowledge_diffusion_median_days_ci_low,
-            cast(null as {{ ai_maturity.type_double() }}) as knowledge_diffusion_median_days_ci_high,
-        {%- endif %}
-        staff_reported_incident_share,
-        cast(staff_reported_incident_share_n as {{ dbt.type_bigint() }}) as staff_reported_incident_share_n,
-        cast(detect_to_report_median_hours as {{ ai_maturity.type_double() }}) as detect_to_report_median_hours,
-        cast(detect_to_report_median_hours_n as {{ dbt.type_bigint() }}) as detect_to_report_median_hours_n,
-        detect_to_report_median_hours_ci_low,
-        detect_to_report_median_hours_ci_high,
-        {%- for role_group in role_groups %}
-            {%- if people_enabled %}
-                role_share_{{ role_group }},
-                cast(role_share_{{ role_group }}_n as {{ dbt.type_bigint() }})
-                    as role_share_{{ role_group }}_n{% if not loop.last %},{% endif %}
-            {%- else %}
-                cast(null as {{ ai_maturity.type_double() }}) as role_share_{{ role_group }},
-                cast(null as {{ dbt.type_bigint() }}) as role_share_{{ role_group }}_n{% if not loop.last %},{% endif %}
-            {%- endif %}
-        {%- endfor %}
+        {{ ai_maturity.metric_mart_columns('metrics') }}
     from metrics
 )
 

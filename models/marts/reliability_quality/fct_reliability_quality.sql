@@ -4,13 +4,6 @@
   that is switched off (inference_windows, slo_targets, drift_checks, llm_requests) is null, its
   `_n` too. Grain: team_id × period_start.
 -#}
-{%- set windows_on = ai_maturity.is_table_enabled('inference_windows') -%}
-{%- set slo_on = ai_maturity.is_table_enabled('slo_targets') -%}
-{%- set drift_on = ai_maturity.is_table_enabled('drift_checks') -%}
-{%- set llm_on = ai_maturity.is_table_enabled('llm_requests') -%}
-{#- a metric whose optional table is switched off is this typed null instead -#}
-{%- set null_double = 'cast(null as ' ~ ai_maturity.type_double() ~ ')' -%}
-{%- set null_bigint = 'cast(null as ' ~ dbt.type_bigint() ~ ')' %}
 
 with spine as (
     select * from {{ ref('int_team_periods') }}
@@ -124,25 +117,23 @@ window_metrics as (
     from window_variation
 ),
 
-final as (
+metrics as (
     select
         spine.team_id,
         spine.period_start,
-        {{ ai_maturity.safe_divide('window_metrics.slo_met_windows', 'window_metrics.slo_evaluated_windows')
-            if windows_on and slo_on else null_double }} as sla_adherence,
-        {{ 'coalesce(window_metrics.slo_evaluated_windows, 0)' if windows_on and slo_on else null_bigint }} as sla_adherence_n,
-        {{ 'window_metrics.p95_stability' if windows_on else null_double }} as latency_p95_stability,
-        {{ ai_maturity.safe_divide('coverage_stats.monitored_models_count', 'coverage_stats.served_models_count')
-            if windows_on and drift_on else null_double }} as drift_monitoring_coverage,
-        {{ 'coalesce(coverage_stats.served_models_count, 0)' if windows_on and drift_on else null_bigint }}
+        {{ ai_maturity.safe_divide('window_metrics.slo_met_windows', 'window_metrics.slo_evaluated_windows') }} as sla_adherence,
+        coalesce(window_metrics.slo_evaluated_windows, 0) as sla_adherence_n,
+        window_metrics.p95_stability as latency_p95_stability,
+        {{ ai_maturity.safe_divide('coverage_stats.monitored_models_count', 'coverage_stats.served_models_count') }}
+            as drift_monitoring_coverage,
+        coalesce(coverage_stats.served_models_count, 0)
             as drift_monitoring_coverage_n,
         rollback_stats.median_rollback_minutes as rollback_speed_median_minutes,
         coalesce(rollback_stats.rollback_values, 0) as rollback_speed_median_minutes_n,
         rollback_interval.ci_low as rollback_speed_median_minutes_ci_low,
         rollback_interval.ci_high as rollback_speed_median_minutes_ci_high,
-        {{ ai_maturity.safe_divide('llm_request_stats.errored_requests', 'llm_request_stats.llm_requests_count')
-            if llm_on else null_double }} as llm_error_rate,
-        {{ 'coalesce(llm_request_stats.llm_requests_count, 0)' if llm_on else null_bigint }} as llm_error_rate_n
+        {{ ai_maturity.safe_divide('llm_request_stats.errored_requests', 'llm_request_stats.llm_requests_count') }} as llm_error_rate,
+        coalesce(llm_request_stats.llm_requests_count, 0) as llm_error_rate_n
     from spine
     left join window_metrics
         on spine.team_id = window_metrics.team_id
@@ -159,6 +150,12 @@ final as (
     left join llm_request_stats
         on spine.team_id = llm_request_stats.team_id
         and spine.period_start = llm_request_stats.period_start
+),
+
+final as (
+    select
+        {{ ai_maturity.metric_mart_columns('metrics') }}
+    from metrics
 )
 
 select * from final

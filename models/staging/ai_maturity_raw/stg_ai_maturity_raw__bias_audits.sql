@@ -10,9 +10,10 @@ final as (
         audited_at,
         findings_count,
         remediated_at,
+        {{ ai_maturity.staged_period_start('bias_audits') }},
         _loaded_at
     from base
-    where dedupe_rank = 1 and rejection_reason is null
+    where {{ ai_maturity.staged_rows('bias_audits') }}
 )
 
 select * from final

@@ -9,9 +9,10 @@ final as (
         first_commit_at,
         merged_at,
         author_key,
+        {{ ai_maturity.staged_period_start('changes') }},
         _loaded_at
     from base
-    where dedupe_rank = 1 and rejection_reason is null
+    where {{ ai_maturity.staged_rows('changes') }}
 )
 
 select * from final

@@ -8,7 +8,7 @@ final as (
         change_id,
         _loaded_at
     from base
-    where dedupe_rank = 1 and rejection_reason is null
+    where {{ ai_maturity.staged_rows('deployment_changes', parents={'deployment_id': 'deployments', 'change_id': 'changes'}) }}
 )
 
 select * from final

@@ -22,9 +22,10 @@ final as (
         rollback_of_deployment_id,
         is_unplanned,
         pre_deploy_eval_passed,
+        {{ ai_maturity.staged_period_start('deployments') }},
         _loaded_at
     from base
-    where dedupe_rank = 1 and rejection_reason is null
+    where {{ ai_maturity.staged_rows('deployments') }}
 )
 
 select * from final

@@ -18,9 +18,10 @@ final as (
         acknowledged_at,
         resolved_at,
         is_false_positive,
+        {{ ai_maturity.staged_period_start('drift_checks') }},
         _loaded_at
     from base
-    where dedupe_rank = 1 and rejection_reason is null
+    where {{ ai_maturity.staged_rows('drift_checks') }}
 )
 
 select * from final

@@ -10,9 +10,10 @@ final as (
         requested_at,
         fulfilled_at,
         requester_type,
+        {{ ai_maturity.staged_period_start('explainability_requests') }},
         _loaded_at
     from base
-    where dedupe_rank = 1 and rejection_reason is null
+    where {{ ai_maturity.staged_rows('explainability_requests') }}
 )
 
 select * from final

@@ -16,9 +16,10 @@ final as (
         caused_by_deployment_id,
         root_cause,
         remediation,
+        {{ ai_maturity.staged_period_start('incidents') }},
         _loaded_at
     from base
-    where dedupe_rank = 1 and rejection_reason is null
+    where {{ ai_maturity.staged_rows('incidents') }}
 )
 
 select * from final

@@ -15,9 +15,10 @@ final as (
         latency_p50_ms,
         latency_p95_ms,
         latency_p99_ms,
+        {{ ai_maturity.staged_period_start('inference_windows') }},
         _loaded_at
     from base
-    where dedupe_rank = 1 and rejection_reason is null
+    where {{ ai_maturity.staged_rows('inference_windows') }}
 )
 
 select * from final

@@ -20,9 +20,10 @@ final as (
         model_version,
         prompt_hash,
         retrieval_config_id,
+        {{ ai_maturity.staged_period_start('llm_evaluations') }},
         _loaded_at
     from base
-    where dedupe_rank = 1 and rejection_reason is null
+    where {{ ai_maturity.staged_rows('llm_evaluations', parents={'request_id': 'llm_requests'}) }}
 )
 
 select * from final

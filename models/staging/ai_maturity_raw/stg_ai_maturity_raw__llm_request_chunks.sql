@@ -10,7 +10,7 @@ final as (
         rank,
         _loaded_at
     from base
-    where dedupe_rank = 1 and rejection_reason is null
+    where {{ ai_maturity.staged_rows('llm_request_chunks', parents={'request_id': 'llm_requests'}) }}
 )
 
 select * from final

@@ -35,9 +35,10 @@ final as (
         error_type,
         user_key,
         eval_case_id,
+        {{ ai_maturity.staged_period_start('llm_requests') }},
         _loaded_at
     from base
-    where dedupe_rank = 1 and rejection_reason is null
+    where {{ ai_maturity.staged_rows('llm_requests') }}
 )
 
 select * from final

@@ -10,9 +10,10 @@ final as (
         documented_at,
         required_fields,
         completed_fields,
+        {{ ai_maturity.staged_period_start('model_documentation') }},
         _loaded_at
     from base
-    where dedupe_rank = 1 and rejection_reason is null
+    where {{ ai_maturity.staged_rows('model_documentation') }}
 )
 
 select * from final

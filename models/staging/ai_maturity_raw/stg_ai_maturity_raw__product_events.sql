@@ -13,9 +13,10 @@ final as (
         event_type,
         request_id,
         revenue_usd,
+        {{ ai_maturity.staged_period_start('product_events') }},
         _loaded_at
     from base
-    where dedupe_rank = 1 and rejection_reason is null
+    where {{ ai_maturity.staged_rows('product_events') }}
 )
 
 select * from final

@@ -9,7 +9,7 @@ final as (
         chunk_id,
         _loaded_at
     from base
-    where dedupe_rank = 1 and rejection_reason is null
+    where {{ ai_maturity.staged_rows('rag_eval_cases') }}
 )
 
 select * from final

@@ -11,7 +11,7 @@ final as (
         valid_until,
         _loaded_at
     from base
-    where dedupe_rank = 1 and rejection_reason is null
+    where {{ ai_maturity.staged_rows('service_ownership') }}
 )
 
 select * from final

@@ -10,7 +10,7 @@ final as (
         slo_class,
         _loaded_at
     from base
-    where dedupe_rank = 1 and rejection_reason is null
+    where {{ ai_maturity.staged_rows('slo_targets') }}
 )
 
 select * from final

@@ -16,9 +16,10 @@ final as (
         scale_min,
         scale_max,
         reverse_scored,
+        {{ ai_maturity.staged_period_start('survey_responses') }},
         _loaded_at
     from base
-    where dedupe_rank = 1 and rejection_reason is null
+    where {{ ai_maturity.staged_rows('survey_responses') }}
 )
 
 select * from final

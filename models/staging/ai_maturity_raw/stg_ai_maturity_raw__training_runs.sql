@@ -21,9 +21,10 @@ final as (
         eval_gate_passed,
         registered_model_version,
         drift_check_id,
+        {{ ai_maturity.staged_period_start('training_runs') }},
         _loaded_at
     from base
-    where dedupe_rank = 1 and rejection_reason is null
+    where {{ ai_maturity.staged_rows('training_runs') }}
 )
 
 select * from final

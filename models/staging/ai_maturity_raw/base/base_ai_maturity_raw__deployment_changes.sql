@@ -3,11 +3,15 @@ with raw_rows as {{ ai_maturity.not_materialized() }} (
 ),
 
 deployments as (
-    select deployment_id from {{ ref('stg_ai_maturity_raw__deployments') }}
+    -- every valid parent, whatever the as-of cut-off (staging applies it; validation never does)
+    select deployment_id from {{ ref('base_ai_maturity_raw__deployments') }}
+    where {{ ai_maturity.valid_rows() }}
 ),
 
 changes as (
-    select change_id from {{ ref('stg_ai_maturity_raw__changes') }}
+    -- every valid parent, whatever the as-of cut-off (staging applies it; validation never does)
+    select change_id from {{ ref('base_ai_maturity_raw__changes') }}
+    where {{ ai_maturity.valid_rows() }}
 ),
 
 {{ ai_maturity.deduplicated('deployment_changes', 'raw_rows') }}

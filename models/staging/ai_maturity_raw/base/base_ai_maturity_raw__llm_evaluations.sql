@@ -7,7 +7,9 @@ teams as (
 ),
 
 requests as (
-    select request_id from {{ ref('stg_ai_maturity_raw__llm_requests') }}
+    -- every valid parent, whatever the as-of cut-off (staging applies it; validation never does)
+    select request_id from {{ ref('base_ai_maturity_raw__llm_requests') }}
+    where {{ ai_maturity.valid_rows() }}
 ),
 
 {{ ai_maturity.deduplicated('llm_evaluations', 'raw_rows') }}

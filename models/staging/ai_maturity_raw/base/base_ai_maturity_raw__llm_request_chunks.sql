@@ -3,7 +3,9 @@ with raw_rows as {{ ai_maturity.not_materialized() }} (
 ),
 
 requests as (
-    select request_id from {{ ref('stg_ai_maturity_raw__llm_requests') }}
+    -- every valid parent, whatever the as-of cut-off (staging applies it; validation never does)
+    select request_id from {{ ref('base_ai_maturity_raw__llm_requests') }}
+    where {{ ai_maturity.valid_rows() }}
 ),
 
 -- kind is part of the key: folded before ranking, so `Cited` and `cited` are one key
