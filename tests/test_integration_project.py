@@ -280,6 +280,10 @@ def test_every_package_unit_test_pins_the_vars_it_may_depend_on(defaults: HostBu
     unpinned = {uid: sorted(pinned - set((test.get("overrides") or {}).get("vars") or {}))
                 for uid, test in defaults.manifest["unit_tests"].items() if test["package_name"] == "ai_maturity"}
     assert {uid: missing for uid, missing in unpinned.items() if missing} == {}
+    # a unit test builds a relation named after itself: PostgreSQL cuts identifiers at 63 bytes
+    too_long = [test["name"] for test in defaults.manifest["unit_tests"].values()
+                if test["package_name"] == "ai_maturity" and len(test["name"].encode()) > 63]
+    assert too_long == []
 
 
 def test_marts_are_contracted_and_macros_documented(defaults: HostBuild) -> None:
