@@ -58,7 +58,7 @@ STAGED_DDL = """
 create table example_staged (
     response_id varchar, survey_id varchar, wave varchar, respondent_key varchar, team_id varchar,
     submitted_at timestamp, instrument varchar, item_code varchar, response_value double,
-    scale_min double, scale_max double, reverse_scored boolean, _loaded_at timestamp
+    scale_min double, scale_max double, reverse_scored boolean, _loaded_at timestamp, period_start date
 )
 """
 
@@ -297,7 +297,9 @@ def test_no_mart_carries_identity_or_free_text(built: Path) -> None:
 
 
 def test_every_mart_fed_by_survey_answers_is_at_team_grain(built: Path) -> None:
-    """No aggregate above the team: every mart downstream of the survey answers keys each row by a team."""
+    """No aggregate above the team from the answers: every mart downstream of the survey answers keys
+    each row by a team, except org-wide marts that read them only through team-grain marts (whose
+    survey values are already suppressed below the threshold), such as fct_org_investment_priorities."""
     graph = manifest(built)
     children = graph["child_map"]
     marts = mart_models(built)
@@ -310,8 +312,12 @@ def test_every_mart_fed_by_survey_answers_is_at_team_grain(built: Path) -> None:
                 frontier.append(child)
     fed = sorted(graph["nodes"][node]["name"] for node in seen if graph["nodes"][node]["name"] in marts)
     assert {"fct_people_culture", "fct_team_metrics"} <= set(fed), fed
-    for name in fed:
-        assert "team_id" in table_columns(built, name), f"{name}: survey-fed mart without team_id"
+    team_grain = {name for name in fed if "team_id" in table_columns(built, name)}
+    for name in sorted(set(fed) - team_grain):
+        node = graph["nodes"][f"model.ai_maturity.{name}"]
+        survey_parents = {graph["nodes"][parent]["name"] for parent in node["depends_on"]["nodes"] if parent in seen}
+        assert survey_parents and survey_parents <= team_grain, f"{name}: survey-fed above the team via {survey_parents}"
+    for name in sorted(team_grain):
         nulls = query(built, f"select count(*) as n from {name} where team_id is null")[0]["n"]
         assert nulls == 0, f"{name}: rows above the team"
     # and nothing anywhere publishes an org-unit level table of the marts' values
@@ -398,7 +404,9 @@ def test_scoring_sql_directly_on_many_random_datasets(built: Path) -> None:
                 frame["submitted_at"] = pd.to_datetime(frame["submitted_at"])
                 frame["_loaded_at"] = pd.to_datetime(frame["_loaded_at"])
                 con.register("frame", frame)
-                con.execute("insert into example_staged by name select * from frame")
+                # staging assigns the period (monthly, the default) from submitted_at
+                con.execute("insert into example_staged by name select *, "
+                            "cast(date_trunc('month', submitted_at) as date) as period_start from frame")
             con.execute(f"create table example_scored as {scored_sql}")
             got = {
                 (r[0], r[1], r[2]): (r[3], r[4], r[5])

@@ -305,7 +305,7 @@ def test_switched_off_tables_give_null_metrics(built: Path, tmp_path: Path) -> N
     db_path = tmp_path / "warehouse.duckdb"
     shutil.copy(built, db_path)
     result = run_dbt(
-        ["run", "--select", "+fct_ml_lifecycle"],
+        ["run", "--select", "+fct_ml_lifecycle", "--full-refresh"],  # a switched table needs a full refresh
         db_path,
         tmp_path,
         dbt_vars={"ai_maturity__training_runs_enabled": False, "ai_maturity__drift_checks_enabled": False},
