@@ -1,8 +1,10 @@
 {#-
-  `not materialized` for a CTE read several times whose rows are wide (a raw table with free text):
-  DuckDB and PostgreSQL would otherwise materialize it once in memory; inlined, each reader scans
-  only the columns it needs. Spark has no such hint (it inlines CTEs).
+  The hint of a base model's `raw_rows` CTE, which its readers scan several times. On a full build
+  the rows are many and wide (a raw table with free text): `not materialized`, so each reader scans
+  only the columns it needs (DuckDB and PostgreSQL would otherwise hold them all in memory). On an
+  incremental run they are the few rows of a batch: `materialized`, so the raw table is filtered
+  once. Spark has no such hint (it inlines CTEs).
 -#}
-{% macro not_materialized() %}{{ return(adapter.dispatch('not_materialized', 'ai_maturity')()) }}{% endmacro %}
-{% macro default__not_materialized() %}not materialized{% endmacro %}
-{% macro spark__not_materialized() %}{% endmacro %}
+{% macro raw_batch_materialization() %}{{ return(adapter.dispatch('raw_batch_materialization', 'ai_maturity')()) }}{% endmacro %}
+{% macro default__raw_batch_materialization() %}{{ 'materialized' if is_incremental() else 'not materialized' }}{% endmacro %}
+{% macro spark__raw_batch_materialization() %}{% endmacro %}

@@ -40,6 +40,7 @@
     {%- set optional = node.meta.get('optional', true) -%}
     {%- set enabled = ai_maturity.is_table_enabled(table_name) -%}
     {%- set present = [] -%}
+    {%- set naive_timestamps = [] -%}
     {%- if enabled -%}
         {%- set existing = adapter.get_relation(database=relation.database, schema=relation.schema, identifier=relation.identifier) -%}
         {%- if existing is none -%}
@@ -50,6 +51,9 @@
         {%- endif -%}
         {%- for column in adapter.get_columns_in_relation(existing) -%}
             {%- do present.append(column.name | lower) -%}
+            {%- if ai_maturity.is_naive_timestamp_type(column.dtype) -%}
+                {%- do naive_timestamps.append(column.name | lower) -%}
+            {%- endif -%}
         {%- endfor -%}
         {%- set missing = [] -%}
         {%- for name, column in node.columns.items() if column.meta.get('required') and name | lower not in present -%}
@@ -64,6 +68,9 @@
         {% set logical_type = column.data_type or 'string' -%}
         {%- if name | lower not in present -%}
             cast(null as {{ ai_maturity.type_for(logical_type) }})
+        {%- elif logical_type == 'timestamp' and name | lower in naive_timestamps -%}
+            {#- already a UTC timestamp (naive = UTC): no round trip through a zoned type -#}
+            {{ ai_maturity.try_cast(adapter.quote(name), 'timestamp') }}
         {%- elif logical_type == 'timestamp' -%}
             {{ ai_maturity.to_utc_timestamp(adapter.quote(name)) }}
         {%- else -%}
@@ -77,6 +84,14 @@
     from (select 1 as no_rows) as disabled_table
     where 1 = 0
     {%- endif %}
+{% endmacro %}
+
+{#- A raw column type that holds timestamps without a zone (read as UTC as they are). -#}
+{% macro is_naive_timestamp_type(data_type) %}
+    {{- return((data_type or '') | lower | trim in [
+        'timestamp', 'timestamp without time zone', 'timestamp_ns', 'timestamp_ms', 'timestamp_s',
+        'datetime', 'timestamp_ntz'
+    ]) -}}
 {% endmacro %}
 
 {#- Folded enumeration value: trimmed and lower-cased. -#}

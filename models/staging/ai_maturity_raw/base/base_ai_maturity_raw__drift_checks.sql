@@ -1,4 +1,4 @@
-with raw_rows as {{ ai_maturity.not_materialized() }} (
+with raw_rows as {{ ai_maturity.raw_batch_materialization() }} (
     {{ ai_maturity.raw_batch('drift_checks', parents={'team_id': 'teams'}) }}
 ),
 
