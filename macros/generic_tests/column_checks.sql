@@ -44,7 +44,7 @@ row_checks as (
         {%- endif %}
         {{- ',' if not loop.last }}
     {%- endfor %}
-    from {{ model }}
+    from {{ ai_maturity.tested_rows(model) }}
 ),
 {%- endif %}
 {%- for check in unique_columns %}
@@ -53,7 +53,7 @@ duplicates_{{ loop.index }} as (
     select
         {{ check.column }} as duplicated_value,
         count(*) as row_count
-    from {{ model }}
+    from {{ ai_maturity.tested_rows(model) }}
     where {{ check.column }} is not null
     group by {{ check.column }}
     having count(*) > 1
@@ -96,20 +96,7 @@ where failing_rows > 0
     column (quoted when the column says so), kind, name (shown in failures) and failing (a SQL
     condition true on an offending row; not set for unique). -#}
 {% macro column_checks_of(model) %}
-    {%- set identifier = model.identifier | lower -%}
-    {%- set nodes = graph.nodes.values()
-        | selectattr('resource_type', 'in', ['model', 'seed', 'snapshot'])
-        | selectattr('alias', 'defined')
-        | list -%}
-    {%- set matches = [] -%}
-    {%- for node in nodes if (node.alias or node.name) | lower == identifier -%}
-        {%- if model.schema is none or (node.schema | lower) == (model.schema | lower) -%}
-            {%- do matches.append(node) -%}
-        {%- endif -%}
-    {%- endfor -%}
-    {%- if matches | length != 1 -%}
-        {{ exceptions.raise_compiler_error("ai_maturity.column_checks: found " ~ (matches | length) ~ " nodes for relation " ~ model) }}
-    {%- endif -%}
+    {%- set matches = [ai_maturity.relation_node(model, 'ai_maturity.column_checks')] -%}
     {%- set checks = [] -%}
     {%- for column in matches[0].columns.values() -%}
         {%- set meta = column.get('config', {}).get('meta', {}) or column.get('meta', {}) or {} -%}
