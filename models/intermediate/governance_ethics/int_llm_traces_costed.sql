@@ -19,39 +19,58 @@ requests as (
         and {{ ai_maturity.is_changed('trace_key') }}
 ),
 
-ordered as (
+-- auxiliary steps (embeddings, retrieval, tool calls) lead a trace only when nothing else is in it
+classified as (
     select
         *,
-        row_number() over (partition by trace_key order by started_at, request_id) as request_order,
-        row_number() over (
-            partition by trace_key
-            order by
-                case when operation_name in ('embeddings', 'retrieval', 'execute_tool') then 1 else 0 end,
-                started_at,
-                request_id
-        ) as lead_order
+        case when operation_name in ('embeddings', 'retrieval', 'execute_tool') then 1 else 0 end as auxiliary_rank
     from requests
 ),
 
-first_requests as (
-    select * from ordered
-    where request_order = 1
-),
-
-lead_requests as (
-    select * from ordered
-    where lead_order = 1
-),
-
+-- the first and lead requests are picked by aggregates and a join back, not by window ranking:
+-- hash aggregates instead of two sorts of every request by trace (started_at and request_id are
+-- never null; request_id is unique, so each pick is one request)
 trace_costs as (
     select
         trace_key,
         count(*) as requests_count,
         count(cost_usd) as costed_requests_count,
         sum(cost_usd) as cost_usd,
-        max(ended_at) as last_ended_at
-    from requests
+        max(ended_at) as last_ended_at,
+        min(started_at) as first_started_at,
+        min(auxiliary_rank) as lead_auxiliary_rank,
+        coalesce(min(case when auxiliary_rank = 0 then started_at end), min(started_at)) as lead_started_at
+    from classified
     group by trace_key
+),
+
+picks as (
+    select
+        classified.trace_key,
+        min(case when classified.started_at = trace_costs.first_started_at then classified.request_id end)
+            as first_request_id,
+        min(
+            case
+                when classified.auxiliary_rank = trace_costs.lead_auxiliary_rank
+                    and classified.started_at = trace_costs.lead_started_at
+                    then classified.request_id
+            end
+        ) as lead_request_id
+    from classified
+    inner join trace_costs on classified.trace_key = trace_costs.trace_key
+    group by classified.trace_key
+),
+
+first_requests as (
+    select requests.*
+    from requests
+    inner join picks on requests.request_id = picks.first_request_id
+),
+
+lead_requests as (
+    select requests.*
+    from requests
+    inner join picks on requests.request_id = picks.lead_request_id
 ),
 
 costed as (
