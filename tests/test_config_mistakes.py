@@ -18,6 +18,7 @@ from harness import (
     CRITERIA_TYPES,
     PROFILES_DIR,
     PROJECT_DIR,
+    SCHEMAS,
     SMART_TARGET_TYPES,
     DbtResult,
     connect,
@@ -127,6 +128,54 @@ def test_typos_in_host_criteria_and_targets_fail_with_one_line_each(tmp_path: Pa
     # a switched-off table stays a warning, even next to failing rows
     measurable = [row["status"] for name, row in by_test.items() if name.startswith("ai_maturity_config_metrics_are_measurable")]
     assert sorted(measurable) == ["warn", "warn"]
+
+
+CRITERIA_MARTS = ["fct_org_investment_priorities", "fct_team_next_actions"]  # the marts that read `action`
+
+
+def seed_columns(seed: str) -> list[str]:
+    """The columns of a package seed, in CSV order (its header)."""
+    header = (PROJECT_DIR / "seeds" / f"{seed}.csv").read_text(encoding="utf-8").splitlines()[0]
+    return header.split(",")
+
+
+def assert_criteria_readers_fail_with(db_path: Path, work: Path, line: str, dbt_vars: dict[str, object] | None = None) -> None:
+    """The marts that read the criteria, and the criteria's validation test, each fail with `line`:
+    a compiler error, never the database's (no traceback, no binder error on the missing column)."""
+    for args in (["run", "--select", *CRITERIA_MARTS], ["test", "--select", "test_name:maturity_criteria_are_valid"]):
+        result = run_dbt(args, db_path, work, dbt_vars=dbt_vars)
+        assert not result.success
+        assert line in result.output, result.output[-3000:]
+        assert "Traceback" not in result.output and "Binder Error" not in result.output
+        assert "Runtime Error" not in result.output
+
+
+def test_host_criteria_without_action_is_one_line(tmp_path: Path) -> None:
+    db_path = tmp_path / "warehouse.duckdb"
+    host_relations(db_path, [], [])
+    with duckdb.connect(str(db_path)) as con:
+        con.execute("alter table host.maturity_criteria drop column action")
+    assert_criteria_readers_fail_with(
+        db_path, tmp_path,
+        "ai_maturity: host.maturity_criteria (var ai_maturity__maturity_criteria) lacks column(s) action: it needs "
+        f"every column of the package seed maturity_criteria ({', '.join(seed_columns('maturity_criteria'))})",
+        HOST_VARS,
+    )
+
+
+def test_package_seed_loaded_without_action_is_one_line(tmp_path: Path) -> None:
+    """A warehouse whose criteria seed was loaded before the `action` column existed."""
+    db_path = tmp_path / "warehouse.duckdb"
+    write_raw_tables(db_path, RAW)
+    seeded = run_dbt(["seed", "--select", "maturity_criteria"], db_path, tmp_path)
+    assert seeded.success, seeded.output[-3000:]
+    with duckdb.connect(str(db_path)) as con:
+        con.execute(f"alter table {SCHEMAS['seeds']}.maturity_criteria drop column action")
+    assert_criteria_readers_fail_with(
+        db_path, tmp_path,
+        "ai_maturity: seed maturity_criteria lacks column(s) action (loaded by an older version of the package): "
+        "reload it with `dbt seed --full-refresh --select maturity_criteria`",
+    )
 
 
 def message_lines(message: str) -> list[str]:

@@ -168,10 +168,11 @@ def test_dora_tiles_equal_the_mart_with_band_and_sample_size(demo_warehouse: Dem
         "rework rate",
     ]
     cfr = tiles["change fail rate"]
-    # 5 failed of 64 deployments in December (fct_change_delivery): 7.8 %, band high (≤ 20 % in 2024)
-    assert (row["failed_deployments_count"], row["change_fail_rate_n"]) == (5, 64)
-    assert (cfr.value_text, cfr.band, cfr.n_text) == ("7.8 %", "high", "n = 64")
-    assert cfr.value_text == f"{100 * 5 / 64:.1f} %"
+    # 5 failed of 70 deployments in December (fct_change_delivery; 70 = the staged production
+    # deployments of the month, neither cancelled nor rollbacks): 7.1 %, band high (≤ 20 % in 2024)
+    assert (row["failed_deployments_count"], row["change_fail_rate_n"]) == (5, 70)
+    assert (cfr.value_text, cfr.band, cfr.n_text) == ("7.1 %", "high", "n = 70")
+    assert cfr.value_text == f"{100 * 5 / 70:.1f} %"
     lead = tiles["change lead time median hours"]
     assert (lead.band, lead.n_text) == (row["change_lead_time_band"], f"n = {row['change_lead_time_median_hours_n']}")
     assert lead.value_text == f"{row['change_lead_time_median_hours']:.1f} h"

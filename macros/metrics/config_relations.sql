@@ -11,12 +11,54 @@
     {%- set override = ai_maturity.setting(name) -%}
     {%- set in_unit_test = model is mapping and model.get('resource_type') == 'unit_test' -%}
     {%- if not override or in_unit_test -%}
+        {%- if not in_unit_test -%}
+            {%- do ai_maturity.require_config_columns(name, seed_relation, 'seed ' ~ name) -%}
+        {%- endif -%}
         {{ return(seed_relation) }}
     {%- endif -%}
     {%- if '.' in (override | string) -%}
+        {%- set parts = (override | string).split('.') -%}
+        {%- set located = api.Relation.create(
+            database=parts[-3] if parts | length > 2 else target.database,
+            schema=parts[-2], identifier=parts[-1]) -%}
+        {%- do ai_maturity.require_config_columns(name, located, override | string) -%}
         {{ return(override) }}
     {%- endif -%}
-    {{ return(ref(project_name, override | string)) }}
+    {%- set host_relation = ref(project_name, override | string) -%}
+    {%- do ai_maturity.require_config_columns(name, host_relation, override | string) -%}
+    {{ return(host_relation) }}
+{% endmacro %}
+
+{#-
+  Fails with one line when a configuration relation in use lacks a column of the package seed it
+  stands in for (the columns documented for the seed in seeds/_seeds.yml), e.g. a host criteria
+  table without `action`, or a warehouse's package seed loaded before a column was added. Only
+  when dbt executes and the relation exists (a relation not built yet is checked when it is read).
+-#}
+{% macro require_config_columns(name, relation, shown_as) %}
+    {%- if not execute -%}{{ return('') }}{%- endif -%}
+    {%- set seed_node = graph.nodes.get('seed.ai_maturity.' ~ name) -%}
+    {%- if seed_node is none -%}{{ return('') }}{%- endif -%}
+    {%- set existing = adapter.get_relation(database=relation.database, schema=relation.schema, identifier=relation.identifier) -%}
+    {%- if existing is none -%}{{ return('') }}{%- endif -%}
+    {%- set present = [] -%}
+    {%- for column in adapter.get_columns_in_relation(existing) -%}
+        {%- do present.append(column.name | lower) -%}
+    {%- endfor -%}
+    {%- set missing = [] -%}
+    {%- for column_name in seed_node.columns if column_name | lower not in present -%}
+        {%- do missing.append(column_name) -%}
+    {%- endfor -%}
+    {%- if missing and shown_as == 'seed ' ~ name -%}
+        {{ exceptions.raise_compiler_error(
+            "ai_maturity: seed " ~ name ~ " lacks column(s) " ~ missing | join(', ')
+            ~ " (loaded by an older version of the package): reload it with `dbt seed --full-refresh --select "
+            ~ name ~ "`") }}
+    {%- elif missing -%}
+        {{ exceptions.raise_compiler_error(
+            "ai_maturity: " ~ shown_as ~ " (var ai_maturity__" ~ name ~ ") lacks column(s) " ~ missing | join(', ')
+            ~ ": it needs every column of the package seed " ~ name ~ " (" ~ seed_node.columns.keys() | join(', ') ~ ")") }}
+    {%- endif -%}
 {% endmacro %}
 
 {#- How messages name a configuration relation and its rows: (row noun, id column). -#}

@@ -2,7 +2,9 @@
 data: the metrics the criteria use, per team × month, and the plane levels they give.
 
 It exists to check the team designs in `profiles.py` (a level must hold every month, whatever a
-criterion's `if_no_data` is). It is deliberately simple and is not the dbt implementation.
+criterion's `if_no_data` is, except where a metric rests on fewer values than the package's default
+var ai_maturity__min_sample_size: there the rule decides, as in the package). It is deliberately
+simple and is not the dbt implementation.
 
     python scripts/demo_data/levels.py [--profile small] [--seed 42]
 """
@@ -15,6 +17,7 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import yaml
 
 if __package__ in (None, ""):
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
@@ -106,9 +109,15 @@ def _rate(num: pd.Series, den: pd.Series) -> pd.Series:
     return (num.reindex(_grid(), fill_value=0) / den.reindex(_grid(), fill_value=0).replace(0, np.nan))
 
 
-def metrics(t: dict[str, pd.DataFrame]) -> pd.DataFrame:
+def metrics(t: dict[str, pd.DataFrame]) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The criteria's metrics per team × month, and the number of values each rests on (its `_n`;
+    a metric without one, such as a count, has no column there)."""
     g = _grid()
     res = pd.DataFrame(index=g)
+    ns = pd.DataFrame(index=g)
+
+    def count(series: pd.Series) -> pd.Series:
+        return series.reindex(g, fill_value=0)
     # ---- change delivery
     d = t["deployments"].copy()
     d["fin"] = _i(d["finished_at"])
@@ -126,6 +135,7 @@ def metrics(t: dict[str, pd.DataFrame]) -> pd.DataFrame:
     res["deployment_frequency_per_week"] = cnt.reindex(g, fill_value=0) / (days / 7)
     res["pipeline_deploy_share"] = _rate(dep[dep["trigger"] != "manual"].groupby(key).size().rename_axis(g.names), cnt)
     res["change_fail_rate"] = _rate(dep[dep["failed"]].groupby(key).size().rename_axis(g.names), cnt)
+    ns["pipeline_deploy_share"] = ns["change_fail_rate"] = count(cnt)
     ok_prod = prod[prod["status"] == "success"].sort_values("fin")
     rec_hours = []
     for r in dep[dep["failed"]].itertuples():
@@ -136,6 +146,7 @@ def metrics(t: dict[str, pd.DataFrame]) -> pd.DataFrame:
         rec_hours.append((r.team, r.month, (min(cands) - r.fin) / HOUR if cands else np.nan))
     rh = pd.DataFrame(rec_hours, columns=["team_id", "month", "h"]).dropna()
     res["failed_deployment_recovery_median_hours"] = rh.groupby(["team_id", "month"])["h"].median().reindex(g)
+    ns["failed_deployment_recovery_median_hours"] = count(rh.groupby(["team_id", "month"]).size())
     # ---- ML lifecycle
     runs = t["training_runs"].copy()
     runs["start"] = _i(runs["started_at"])
@@ -143,18 +154,22 @@ def metrics(t: dict[str, pd.DataFrame]) -> pd.DataFrame:
     runs["m_start"] = month_of(runs["start"].astype(np.int64))
     n_runs = runs.groupby(["team_id", "m_start"]).size().rename_axis(g.names)
     res["automated_training_share"] = _rate(runs[runs["trigger_type"] != "manual"].groupby(["team_id", "m_start"]).size().rename_axis(g.names), n_runs)
+    ns["automated_training_share"] = count(n_runs)
     fin = runs[(runs["status"] == "finished") & runs["end"].notna()].copy()
     fin["m_end"] = month_of(fin["end"].astype(np.int64))
     fin["repro"] = fin["git_commit"].notna() & fin["dataset_digest"].notna() & _b(fin["params_logged"]) & _b(fin["metrics_logged"])
     n_fin = fin.groupby(["team_id", "m_end"]).size().rename_axis(g.names)
     res["reproducible_run_share"] = _rate(fin[fin["repro"]].groupby(["team_id", "m_end"]).size().rename_axis(g.names), n_fin)
     res["eval_gated_run_share"] = _rate(fin[fin["eval_gate_passed"].notna()].groupby(["team_id", "m_end"]).size().rename_axis(g.names), n_fin)
+    ns["reproducible_run_share"] = ns["eval_gated_run_share"] = count(n_fin)
     repro_ids = set(fin.loc[fin["repro"], "run_id"])
     md = dep[dep["artifact_type"] == "model"]
     n_md = md.groupby(key).size().rename_axis(g.names)
     res["model_deploy_automation_share"] = _rate(md[md["trigger"] != "manual"].groupby(key).size().rename_axis(g.names), n_md)
     res["progressive_model_deploy_share"] = _rate(md[md["strategy"].isin(["canary", "blue_green", "ab_test", "shadow"])].groupby(key).size().rename_axis(g.names), n_md)
     res["model_traceability_share"] = _rate(md[md["training_run_id"].isin(repro_ids)].groupby(key).size().rename_axis(g.names), n_md)
+    ns["model_deploy_automation_share"] = ns["progressive_model_deploy_share"] = count(n_md)
+    ns["model_traceability_share"] = count(n_md)
     dc = t["drift_checks"].copy()
     dc["chk"] = _i(dc["checked_at"])
     dc["month"] = month_of(dc["chk"].astype(np.int64))
@@ -175,6 +190,8 @@ def metrics(t: dict[str, pd.DataFrame]) -> pd.DataFrame:
     n_al = al.groupby(["team_id", "month"]).size()
     res["drift_auto_retrain_share"] = _rate(al[al["auto"]].groupby(["team_id", "month"]).size(), n_al)
     res["drift_to_retrain_median_hours"] = al.dropna().groupby(["team_id", "month"])["h"].median().reindex(g)
+    ns["drift_auto_retrain_share"] = count(n_al)
+    ns["drift_to_retrain_median_hours"] = count(al.dropna().groupby(["team_id", "month"]).size())
     # ---- serving
     w = t["inference_windows"].copy()
     w["ws"] = _i(w["window_start"]).astype(np.int64)
@@ -190,12 +207,14 @@ def metrics(t: dict[str, pd.DataFrame]) -> pd.DataFrame:
     ws["meets"] = avail_ok & lat_ok
     n_w = ws.groupby(["team_id", "month"]).size()
     res["sla_adherence"] = _rate(ws[ws["meets"]].groupby(["team_id", "month"]).size(), n_w)
+    ns["sla_adherence"] = count(n_w)
     served = w.groupby(["team_id", "month"])["model_name"].apply(set)
     checked = dc.groupby("month")["model_name"].apply(set)
     cov = {}
     for (team, m), models in served.items():
         cov[(team, m)] = len(models & checked.get(m, set())) / len(models) if models else np.nan
     res["drift_monitoring_coverage"] = pd.Series(cov).reindex(g)
+    ns["drift_monitoring_coverage"] = count(served.map(len))
     # ---- LLM
     req = t["llm_requests"].copy()
     req = req[req["environment"].isna() | (req["environment"] == "production")]
@@ -209,6 +228,7 @@ def metrics(t: dict[str, pd.DataFrame]) -> pd.DataFrame:
     ev = t["llm_evaluations"].copy()
     evaluated = set(ev["request_id"].dropna())
     res["evaluation_coverage"] = _rate(req[req["request_id"].isin(evaluated)].groupby(["team_id", "month"]).size(), n_req)
+    ns["trace_id_coverage"] = ns["evaluation_coverage"] = count(n_req)
     all_req = t["llm_requests"].set_index("request_id")["team_id"]
     ev["team"] = ev["request_id"].map(all_req).fillna(ev["team_id"])
     ev["month"] = month_of(_i(ev["evaluated_at"]).astype(np.int64))
@@ -218,6 +238,8 @@ def metrics(t: dict[str, pd.DataFrame]) -> pd.DataFrame:
     res["hallucination_rate"] = _rate(h[~h["passed_b"]].groupby(["team", "month"]).size(), h.groupby(["team", "month"]).size())
     s = ev[ev["evaluation_name"].isin(["toxicity", "pii_leak"])]
     res["safety_pass_rate"] = _rate(s[s["passed_b"]].groupby(["team", "month"]).size(), s.groupby(["team", "month"]).size())
+    ns["hallucination_rate"] = count(h.groupby(["team", "month"]).size().rename_axis(g.names))
+    ns["safety_pass_rate"] = count(s.groupby(["team", "month"]).size().rename_axis(g.names))
     # ---- product
     pe = t["product_events"].copy()
     pe["month"] = month_of(_i(pe["occurred_at"]).astype(np.int64))
@@ -229,6 +251,7 @@ def metrics(t: dict[str, pd.DataFrame]) -> pd.DataFrame:
     act = uses.groupby(["team_id", "month"])["user_key"].apply(set)
     res["ai_active_users"] = act.apply(len).reindex(g, fill_value=0)
     res["ai_adoption_share"] = [len(act.get((tm, m), set())) / everyone.get(m, np.nan) for tm, m in g]
+    ns["ai_adoption_share"] = [everyone.get(m, 0) for _, m in g]
     upl = []
     for tm, m in g:
         users = act.get((tm, m), set())
@@ -243,6 +266,7 @@ def metrics(t: dict[str, pd.DataFrame]) -> pd.DataFrame:
     nv = votes.groupby(["team_id", "month"]).size()
     res["feedback_events"] = nv.reindex(g, fill_value=0)
     res["downvote_rate"] = _rate(votes[votes["event_type"] == "downvote"].groupby(["team_id", "month"]).size(), nv)
+    ns["downvote_rate"] = count(nv)
     # ---- people & culture
     sr = t["survey_responses"].copy()
     sr = sr[sr["instrument"] == "psych_safety"]
@@ -265,9 +289,11 @@ def metrics(t: dict[str, pd.DataFrame]) -> pd.DataFrame:
     inc["month"] = month_of(inc["det"].astype(np.int64))
     sa = inc[inc["detection_source"].isin(["staff", "automated"])]
     res["staff_reported_incident_share"] = _rate(sa[sa["detection_source"] == "staff"].groupby(["team", "month"]).size(), sa.groupby(["team", "month"]).size())
+    ns["staff_reported_incident_share"] = count(sa.groupby(["team", "month"]).size().rename_axis(g.names))
     rep = inc[inc["reported_at"].notna()].copy()
     rep["h"] = (_i(rep["reported_at"]) - rep["det"]) / HOUR
     res["detect_to_report_median_hours"] = rep.groupby(["team", "month"])["h"].median().reindex(g)
+    ns["detect_to_report_median_hours"] = count(rep.groupby(["team", "month"]).size().rename_axis(g.names))
     ch = t["changes"].merge(t["deployment_changes"], on="change_id").merge(
         ok_prod[["deployment_id", "fin"]], on="deployment_id")
     first_ship = ch.groupby("change_id")["fin"].min()
@@ -280,7 +306,42 @@ def metrics(t: dict[str, pd.DataFrame]) -> pd.DataFrame:
     kd["days"] = (kd["ship"] - _i(ppl["joined_at"].reindex(kd.index))) / DAY
     kd["month"] = month_of(kd["ship"].astype(np.int64))
     res["knowledge_diffusion_median_days"] = kd.groupby(["team_id", "month"])["days"].median().reindex(g)
-    return res
+    ns["knowledge_diffusion_median_days"] = count(kd.groupby(["team_id", "month"]).size())
+    return res, ns
+
+
+PROJECT_DIR = Path(__file__).resolve().parents[2]
+SHORT = "insufficient_data"  # a value resting on fewer values than the package's min_sample_size
+
+
+def min_sample_size() -> int:
+    """The package default of var ai_maturity__min_sample_size (dbt_project.yml)."""
+    project = yaml.safe_load((PROJECT_DIR / "dbt_project.yml").read_text(encoding="utf-8"))
+    return int(project["vars"]["ai_maturity"]["ai_maturity__min_sample_size"])
+
+
+def no_data_rules() -> dict[tuple[str, int, str], str]:
+    """(plane, level, metric) → the criterion's if_no_data rule (seeds/maturity_criteria.csv)."""
+    criteria = pd.read_csv(PROJECT_DIR / "seeds" / "maturity_criteria.csv")
+    return {(row.plane, int(row.level), row.metric_name): row.if_no_data for row in criteria.itertuples()}
+
+
+def short_verdicts(values: pd.Series, rule: str, comparator: str, threshold: float) -> pd.Series:
+    """Whether a criterion is met where its value is SHORT, by its if_no_data rule: `met`, `not_met`,
+    or `carry_forward` — the last value of the two previous months judged instead (SHORT ones skipped),
+    not met without one. The generated volumes are fixed by design, so this is no matter of chance."""
+    if rule != "carry_forward":
+        return pd.Series(rule == "met", index=values.index)
+    numeric = pd.to_numeric(values.where(values.map(lambda x: not isinstance(x, str))), errors="coerce")
+    carried = numeric.groupby(level="team_id").transform(lambda s: s.shift(1).ffill(limit=1))
+    return carried.apply(lambda x: False if pd.isna(x) else _met(x, comparator, threshold))
+
+
+def usable(res: pd.DataFrame, ns: pd.DataFrame, floor: int) -> pd.DataFrame:
+    """The metrics a criterion may use: a value resting on fewer than `floor` values is replaced by
+    SHORT (insufficient data; `levels` reads it as null, or as met where the rule says so)."""
+    short = (ns.reindex(columns=res.columns) < floor).fillna(False)
+    return res.astype(object).mask(short, SHORT)
 
 
 def _met(value: float, comparator: str, threshold: float) -> bool:
@@ -290,8 +351,12 @@ def _met(value: float, comparator: str, threshold: float) -> bool:
 
 def levels(res: pd.DataFrame, null_means_met: bool) -> pd.DataFrame:
     """Plane levels per team × month with the 2-period plateau; nulls count as not met (strict) or
-    met (lenient) — a design holds when both readings agree with it."""
+    met (lenient) — a design holds when both readings agree with it. A value on too few values
+    (SHORT) follows its criterion's if_no_data rule in both readings (`short_verdicts`): a team's
+    volume is designed, so a short metric is short whatever the draw (team_manual's one deploy a
+    month; a team's one or two newcomers a month for knowledge diffusion)."""
     out = pd.DataFrame(index=res.index)
+    rules = no_data_rules()
     for plane in PLANES:
         crit = [c for c in CRITERIA if c[0] == plane]
         met_level = pd.Series(0, index=res.index)
@@ -300,8 +365,12 @@ def levels(res: pd.DataFrame, null_means_met: bool) -> pd.DataFrame:
             for _, level, metric, comp, thr in crit:
                 if level != lvl:
                     continue
-                vals = res[metric]
-                ok &= vals.apply(lambda x: null_means_met if pd.isna(x) else _met(x, comp, thr))
+                values = res[metric]
+                judged = values.apply(lambda x: False if isinstance(x, str)
+                                      else null_means_met if pd.isna(x) else _met(x, comp, thr))
+                is_short = values.map(lambda x: isinstance(x, str) and x == SHORT).astype(bool)
+                rule = rules.get((plane, level, metric), "not_met")
+                ok &= judged.where(~is_short, short_verdicts(values, rule, comp, thr)).astype(bool)
             met_level = met_level.where(~((met_level == lvl - 1) & ok), lvl)
         plateau = met_level.groupby(level="team_id").transform(lambda s: s.rolling(2, min_periods=1).min())
         out[plane] = plateau.astype(int)
@@ -311,7 +380,8 @@ def levels(res: pd.DataFrame, null_means_met: bool) -> pd.DataFrame:
 
 def check(tables: dict[str, pd.DataFrame], manifest: dict[str, dict]) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
     staged = stage(tables, manifest)
-    res = metrics(staged)
+    res, ns = metrics(staged)
+    res = usable(res, ns, min_sample_size())
     return res, levels(res, null_means_met=False), levels(res, null_means_met=True)
 
 
