@@ -31,7 +31,8 @@
 
 {#-
   Fails with one line when a configuration relation in use lacks a column of the package seed it
-  stands in for (the columns documented for the seed in seeds/_seeds.yml), e.g. a host criteria
+  stands in for (the columns documented for the seed in seeds/_seeds.yml, except those marked
+  `meta: {descriptive: true}`, which the package never reads), e.g. a host criteria
   table without `action`, or a warehouse's package seed loaded before a column was added. Only
   when dbt executes and the relation exists (a relation not built yet is checked when it is read).
 -#}
@@ -46,7 +47,12 @@
         {%- do present.append(column.name | lower) -%}
     {%- endfor -%}
     {%- set missing = [] -%}
-    {%- for column_name in seed_node.columns if column_name | lower not in present -%}
+    {%- set needed = [] -%}
+    {%- for column_name, column in seed_node.columns.items() -%}
+        {%- set meta = column.get('config', {}).get('meta', {}) or column.get('meta', {}) or {} -%}
+        {%- if not meta.get('descriptive') -%}{%- do needed.append(column_name) -%}{%- endif -%}
+    {%- endfor -%}
+    {%- for column_name in needed if column_name | lower not in present -%}
         {%- do missing.append(column_name) -%}
     {%- endfor -%}
     {%- if missing and shown_as == 'seed ' ~ name -%}
@@ -57,7 +63,7 @@
     {%- elif missing -%}
         {{ exceptions.raise_compiler_error(
             "ai_maturity: " ~ shown_as ~ " (var ai_maturity__" ~ name ~ ") lacks column(s) " ~ missing | join(', ')
-            ~ ": it needs every column of the package seed " ~ name ~ " (" ~ seed_node.columns.keys() | join(', ') ~ ")") }}
+            ~ ": it needs these columns of the package seed " ~ name ~ ": " ~ needed | join(', ')) }}
     {%- endif -%}
 {% endmacro %}
 
