@@ -172,9 +172,13 @@ def test_host_criteria_without_a_descriptive_column_builds(tmp_path: Path) -> No
     host_relations(db_path, [], [])
     with duckdb.connect(str(db_path)) as con:
         con.execute("alter table host.maturity_criteria drop column rationale")
-    result = run_dbt(["build", "--select", "+fct_team_next_actions", "--exclude", "test_type:unit"], db_path, tmp_path,
+    result = run_dbt(["build", "--select", "+fct_team_next_actions", "--indirect-selection", "cautious",
+                      "--exclude", "test_type:unit"], db_path, tmp_path,
                      dbt_vars=HOST_VARS)
-    assert not result.failures(), result.failures()  # the criteria's validation test ran and passed too
+    assert not result.failures(), result.failures()
+    statuses = {item["unique_id"].split(".")[2]: item["status"] for item in result.run_results["results"]}
+    assert [status for name, status in statuses.items() if name.startswith("ai_maturity_maturity_criteria_are_valid")] == ["pass"]
+    assert statuses["fct_team_next_actions"] == "success"
 
 
 def test_package_seed_loaded_without_action_is_one_line(tmp_path: Path) -> None:
