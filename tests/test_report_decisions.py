@@ -162,7 +162,11 @@ def test_confidence_beside_each_level(demo_warehouse: DemoWarehouse, report_page
             f"from {MARTS_SCHEMA}.fct_team_data_coverage where period_start = '{_latest(db)}'",
         )
     }
+    index = report_page[report_page.index('<table class="team-index">') :]
+    index = index[: index.index("</table>")]
     for row in rows:
+        cells = next(_cells(r) for r in re.findall(r"<tr>(.*?)</tr>", index, re.DOTALL) if f"#team-{row['team_id']}\"" in r)
+        assert cells[2:4] == [str(row["maturity_level"]), row["confidence"]]  # team, org unit, level, confidence, ...
         section = _team_section(report_page, row["team_id"])
         summary = section[: section.index("</summary>")]
         assert f'<span class="confidence confidence-{row["confidence"]}">confidence {row["confidence"]}</span>' in summary

@@ -838,6 +838,7 @@ class Builder:
                 "team_name": s.team_name,
                 "org_unit": s.org_unit,
                 "level": s.level_text,
+                "confidence": s.confidence,
                 "stage": s.stage_name,
                 "binding_planes": s.binding_planes,
                 "blockers": str(s.blockers_count),
