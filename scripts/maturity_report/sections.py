@@ -41,7 +41,13 @@ LLM_METRICS = (
 )
 TREND_CLUSTERS = (("ml_lifecycle", "ML lifecycle"), ("reliability_quality", "Reliability"))
 TOP_BLOCKING_CRITERIA = 15
+TOP_INVESTMENTS = 10
 OVERALL = "overall"
+NOT_AVAILABLE = "not available"
+CONFIDENCE_RULE = (  # the rule itself lives in fct_team_maturity (and README, Confidence); the mart has no reason column
+    "Lowered by a linkage share below the bar or by criteria resting on weak evidence"
+)
+READINESS_TABLE = "readiness_assessments"  # the optional raw table behind fct_readiness_gap
 
 
 class ChartRegistry:
@@ -97,6 +103,13 @@ class TeamSection:
     survey_columns: list[str]
     survey_rows: list[dict[str, Any]]
     alerts: list[dict[str, str]]
+    confidence: str = NOT_AVAILABLE
+    confidence_note: str | None = None
+    next_actions: list[dict[str, str]] = field(default_factory=list)
+    next_actions_note: str | None = None
+    readiness: list[dict[str, str]] = field(default_factory=list)
+    readiness_note: str | None = None
+    readiness_callout: str | None = None
 
 
 @dataclass
@@ -113,6 +126,9 @@ class OrgView:
     adoption: Panel
     quarantine: Panel
     accounting: list[dict[str, str]]
+    investments: list[dict[str, str]] = field(default_factory=list)
+    investments_note: str | None = None
+    investments_caption: str | None = None
     index: list[dict[str, str]] = field(default_factory=list)
 
 
@@ -149,10 +165,20 @@ class Builder:
         self.smart_by_team = {key: frame for key, frame in data.smart.groupby("team_id")}
         self.delivery_by_team = {key: frame.sort_values("period_start") for key, frame in data.delivery.groupby("team_id")}
         self.people_by_team = {key: frame.sort_values("period_start") for key, frame in data.people.groupby("team_id")}
+        self.next_actions_by_team = self._latest_by_team(data.next_actions)
+        self.readiness_by_team = self._latest_by_team(data.readiness)
+        self.coverage_by_team = self._latest_by_team(data.coverage)
         self.sample_sizes = {
             (row.team_id, pd.Timestamp(row.period_start), row.metric_name): row.sample_size
             for row in data.metrics[data.metrics["period_start"] == self.latest].itertuples()
         }
+
+    def _latest_by_team(self, frame: pd.DataFrame | None) -> dict[str, pd.DataFrame] | None:
+        """An optional mart's rows of the latest period, per team (None when the warehouse lacks the mart)."""
+        if frame is None:
+            return None
+        latest = frame[frame["period_start"] == self.latest]
+        return {key: rows for key, rows in latest.groupby("team_id")}
 
     # ---------- shared pieces ----------
     def _period_fields(self, periods: pd.Series) -> tuple[list[str], list[str]]:
@@ -205,6 +231,7 @@ class Builder:
     def organisation(self) -> OrgView:
         data = self.data
         latest = data.maturity[data.maturity["period_start"] == self.latest]
+        investments, investments_note, investments_caption = self._investments()
         return OrgView(
             latest_period=_label(self.labels, self.latest) if self.latest is not None else NO_DATA,
             teams_count=len(data.teams),
@@ -231,7 +258,40 @@ class Builder:
                 }
                 for row in data.accounting.sort_values("source_table").itertuples()
             ],
+            investments=investments,
+            investments_note=investments_note,
+            investments_caption=investments_caption,
         )
+
+    def _investments(self) -> tuple[list[dict[str, str]], str | None, str | None]:
+        """The top criteria of fct_org_investment_priorities in the latest period, by its rank."""
+        priorities = self.data.priorities
+        if priorities is None:
+            return [], f"{NOT_AVAILABLE}: this warehouse has no fct_org_investment_priorities (build the package's marts)", None
+        latest = priorities[priorities["period_start"] == self.latest].sort_values("priority_rank")
+        if latest.empty:
+            return [], f"no criterion blocks a team in {_label(self.labels, self.latest)}", None
+        rows = []
+        for row in latest.head(TOP_INVESTMENTS).itertuples():
+            unit = self.units.get(row.metric_name)
+            rows.append(
+                {
+                    "rank": format_plain(row.priority_rank),
+                    "criterion_id": str(row.criterion_id),
+                    "plane": humanise(str(row.plane)),
+                    "target_level": format_plain(row.target_level),
+                    "rule": f"{row.metric_name} {row.comparator} {format_value(row.threshold, unit)}",
+                    "teams_blocked": format_plain(row.teams_blocked),
+                    "teams_assessed": format_plain(row.teams_assessed),
+                    "teams_blocked_alone": format_plain(row.teams_blocked_alone),
+                    "teams_held": format_plain(row.teams_held_at_overall_level),
+                    "median_gap": format_value(row.median_relative_gap, "ratio"),
+                    "action": "" if pd.isna(row.action) else str(row.action),
+                }
+            )
+        more = len(latest) - len(rows)
+        caption = f"{more} more criteria block at least one team (fct_org_investment_priorities)." if more > 0 else None
+        return rows, None, caption
 
     def _team_order(self, latest: pd.DataFrame) -> list[str]:
         ordered = latest.assign(name=[self._team_label(t) for t in latest["team_id"]]).sort_values(
@@ -317,7 +377,7 @@ class Builder:
         return Panel(title, self.registry.add(charts.level_distribution(frame, self.period_order)))
 
     def _blocking(self) -> Panel:
-        title = f"Criteria blocking the most teams, {_label(self.labels, self.latest)} (where to invest)"
+        title = f"Criteria blocking the most teams, {_label(self.labels, self.latest)} (every blocker status)"
         blockers = self.data.blockers[self.data.blockers["period_start"] == self.latest]
         if blockers.empty:
             return Panel(title, note="no team is blocked in the latest period")
@@ -440,6 +500,9 @@ class Builder:
         alerts = self.alerts_by_team.get(team_id, pd.DataFrame(columns=self.data.alerts.columns))
         smart_rows, smart_panel = self._smart(team_id)
         survey_columns, survey_rows = self._survey(team_id)
+        confidence, confidence_note = self._confidence(team_id, current)
+        next_actions, next_actions_note = self._next_actions(team_id)
+        readiness, readiness_note, readiness_callout = self._readiness(team_id)
         return TeamSection(
             team_id=team_id,
             team_name=str(self.teams.at[team_id, "team_name"]) if team_id in self.teams.index else team_id,
@@ -463,7 +526,106 @@ class Builder:
             alerts=[
                 self._alert_row(alert) for alert in alerts.sort_values(["slo_class", "first_period", "alert_id"]).itertuples()
             ],
+            confidence=confidence,
+            confidence_note=confidence_note,
+            next_actions=next_actions,
+            next_actions_note=next_actions_note,
+            readiness=readiness,
+            readiness_note=readiness_note,
+            readiness_callout=readiness_callout,
         )
+
+    def _confidence(self, team_id: str, current: Any) -> tuple[str, str | None]:
+        """fct_team_maturity.confidence of the latest period and, when not high, the linkage shares
+        of fct_team_data_coverage it reads (the mart carries no reason column)."""
+        if current is None or "confidence" not in current.index or not isinstance(current["confidence"], str):
+            return NOT_AVAILABLE, None
+        confidence = str(current["confidence"])
+        if confidence == "high":
+            return confidence, None
+        coverage = self.coverage_by_team.get(team_id) if self.coverage_by_team is not None else None
+        if coverage is None or coverage.empty:
+            return confidence, f"{CONFIDENCE_RULE}."
+        row = coverage.iloc[0]
+        shares = [
+            f"{humanise(column)} {format_value(row[column], 'ratio')} ({format_sample_size(row.get(f'{column}_n'), True)})"
+            for column in self.data.confidence_shares
+            if column in coverage.columns and is_number(row[column])
+        ]
+        linkage = f"Its linkage shares this period: {'; '.join(shares)}." if shares else "No linkage share measured this period."
+        return confidence, f"{CONFIDENCE_RULE}. {linkage}"
+
+    def _next_actions(self, team_id: str) -> tuple[list[dict[str, str]], str | None]:
+        """fct_team_next_actions of the latest period, by action_rank."""
+        if self.next_actions_by_team is None:
+            return [], f"{NOT_AVAILABLE}: this warehouse has no fct_team_next_actions (build the package's marts)"
+        frame = self.next_actions_by_team.get(team_id)
+        period = _label(self.labels, self.latest)
+        if frame is None or frame.empty:
+            return [], f"No next action in {period}: level {MAX_LEVEL}, or the binding blockers only await their plateau."
+        rows = []
+        for row in frame.sort_values("action_rank").itertuples():
+            unit = self.units.get(row.metric_name)
+            if is_number(row.observed_value):
+                observed = format_value(row.observed_value, unit)
+            elif is_number(row.effective_value):
+                observed = f"{format_value(row.effective_value, unit)} (carried forward)"
+            else:
+                observed = f"{NO_DATA} (measure it first)"
+            rows.append(
+                {
+                    "rank": format_plain(row.action_rank),
+                    "plane": humanise(str(row.plane)),
+                    "criterion_id": str(row.criterion_id),
+                    "metric": str(row.metric_name),
+                    "observed": observed,
+                    "threshold": f"{row.comparator} {format_value(row.threshold, unit)}",
+                    "gap": format_plain(row.gap),
+                    "unlocks_level": format_plain(row.unlocks_level),
+                    "raises_overall": "yes" if bool(row.raises_overall_level) else "",
+                    "sole": "sole blocker" if bool(row.is_sole_blocker) else "one of several",
+                    "action": "" if pd.isna(row.action) else str(row.action),
+                }
+            )
+        return rows, None
+
+    def _readiness_switched_off(self) -> bool:
+        accounting = self.data.accounting
+        rows = accounting[accounting["source_table"] == READINESS_TABLE]
+        return rows.empty or not bool(rows["is_enabled"].iloc[0])
+
+    def _readiness(self, team_id: str) -> tuple[list[dict[str, str]], str | None, str | None]:
+        """Self-assessed beside measured level per plane (fct_readiness_gap, latest period)."""
+        if self.readiness_by_team is None:
+            return [], f"{NOT_AVAILABLE}: this warehouse has no fct_readiness_gap", None
+        frame = self.readiness_by_team.get(team_id)
+        if frame is None or frame.empty:
+            if self._readiness_switched_off():
+                return [], f"{NOT_AVAILABLE}: the optional table {READINESS_TABLE} is absent or switched off", None
+            return [], f"No readiness assessment from this team up to {_label(self.labels, self.latest)}.", None
+        order = {plane: position for position, plane in enumerate(self.data.planes)}
+        frame = frame.sort_values("plane", key=lambda planes: planes.map(lambda p: order.get(p, len(order))))
+        rows = []
+        for row in frame.itertuples():
+            gap = int(row.readiness_gap) if is_number(row.readiness_gap) else None
+            rows.append(
+                {
+                    "plane": humanise(str(row.plane)),
+                    "self_assessed": format_plain(row.self_assessed_level),
+                    "measured": format_plain(row.measured_level),
+                    "gap": NO_DATA if gap is None else f"{gap:+d}" if gap else "0",
+                    "label": str(row.gap_label),
+                    "checklist": f"{format_plain(row.yes_items)} of {format_plain(row.checklist_items)} yes, "
+                    f"{format_plain(row.partial_items)} partial, {format_plain(row.unanswered_items)} unanswered",
+                    "assessed": format_period(row.assessed_at),
+                }
+            )
+        callouts = [
+            f"{verb} itself on " + ", ".join(f"{r['plane']} ({r['gap']})" for r in rows if r["label"] == label)
+            for label, verb in (("overrates", "Overrates"), ("underrates", "Underrates"))
+            if any(r["label"] == label for r in rows)
+        ]
+        return rows, None, ("; ".join(callouts) + ".") if callouts else None
 
     def _timeline(self, maturity: pd.DataFrame) -> Panel:
         title = "Level per plane over time"
@@ -676,6 +838,7 @@ class Builder:
                 "team_name": s.team_name,
                 "org_unit": s.org_unit,
                 "level": s.level_text,
+                "confidence": s.confidence,
                 "stage": s.stage_name,
                 "binding_planes": s.binding_planes,
                 "blockers": str(s.blockers_count),
