@@ -8,7 +8,7 @@
       run that wrote them.
     - a staging view over an incremental base table: its rows whose key group that base table
       re-validated last.
-  On a full build every row has the same `_batch_at`, so every row is checked; everything else
+  A relation that holds one batch (after a full build) is read whole, without the filter; everything else
   (tables rebuilt whole, Spark, seeds) is read whole. A failing test leaves its rows in the table:
   after fixing the cause, `dbt build --full-refresh` checks every row again.
 -#}
@@ -16,6 +16,7 @@
     {%- if not execute -%}{{ return(model) }}{%- endif -%}
     {%- set node = ai_maturity.relation_node(model, 'ai_maturity.tested_rows') -%}
     {%- if ai_maturity.is_incremental_node(node) -%}
+        {%- if ai_maturity.holds_one_batch(model) -%}{{ return(model) }}{%- endif -%}
         {{ return('(select * from ' ~ model ~ ' where _batch_at = (select max(_batch_at) from ' ~ model ~ ')) as batch_rows') }}
     {%- endif -%}
     {%- set prefix = 'stg_ai_maturity_raw__' -%}
@@ -24,6 +25,7 @@
         {%- set base = ai_maturity.relation_node_named('base_ai_maturity_raw__' ~ table_name) -%}
         {%- if base is not none and ai_maturity.is_incremental_node(base) -%}
             {%- set base_relation = api.Relation.create(database=base.database, schema=base.schema, identifier=base.alias or base.name) -%}
+            {%- if ai_maturity.holds_one_batch(base_relation) -%}{{ return(model) }}{%- endif -%}
             {%- set query -%}
                 (select * from {{ model }}
                 where {{ ai_maturity.batch_group_key(table_name) }} in (
@@ -35,6 +37,12 @@
         {%- endif -%}
     {%- endif -%}
     {{ return(model) }}
+{% endmacro %}
+
+{#- Every row of the relation has the same `_batch_at` (a full build; an empty relation too). -#}
+{% macro holds_one_batch(relation) %}
+    {%- set result = run_query('select count(distinct _batch_at) as batches from ' ~ relation) -%}
+    {{ return(result.columns[0].values()[0] <= 1) }}
 {% endmacro %}
 
 {#- The node is materialized incremental on this target (Spark rebuilds such models as tables). -#}
