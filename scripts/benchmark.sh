@@ -7,13 +7,14 @@
 set -euo pipefail
 usage() {
   cat <<'USAGE'
-usage: bash scripts/benchmark.sh SCALE [--regenerate] [--bench-dir DIR] [--dbt-exclude NODES]
+usage: bash scripts/benchmark.sh SCALE [--regenerate] [--bench-dir DIR] [--skip-pandas] [--dbt-exclude NODES]
 
 Installs the pinned requirements (scripts/bootstrap.sh), then runs scripts/benchmark/bench.py:
 generates the raw data of SCALE once (cached in $AI_MATURITY_BENCH_DIR, default data/benchmark),
 times the floor, `dbt build --full-refresh`, the pandas implementation, an appended day and an
 incremental `dbt build`, and writes results_scale_SCALE.json.
-  SCALE   a number (0.01, 1, 10 ...) or small / medium (the fixed demo profiles)
+  SCALE          a number (0.01, 1, 10 ...) or small / medium (the fixed demo profiles)
+  --skip-pandas  leave out the pandas implementation (about 8 GiB of memory per unit of scale)
 USAGE
 }
 case "${1:-}" in

@@ -93,8 +93,12 @@ def ensure_raw(scale: str, out: Path, regenerate: bool) -> tuple[Path, dict[str,
 
 
 def pandas_step(steps: dict[str, dict[str, Any]], name: str, work: Path, pickle: Path, env: dict[str, str],
-                log: Path) -> tuple[Measurement, dict[str, Any] | None]:
+                log: Path, skip: bool = False) -> tuple[Measurement | None, dict[str, Any] | None]:
     """Time the pandas implementation on the work file, then compare it with the marts there."""
+    if skip:
+        steps[name] = {"wall_s": None, "peak_rss_gib": None, "returncode": None,
+                       "note": "skipped (--skip-pandas: it needs about 8 GiB per unit of scale)"}
+        return None, None
     measurement = measure([PYTHON, str(HERE / "pandas_metrics.py"), "--duckdb", str(work), "--out", str(pickle)],
                           env, log, PROJECT_DIR, label=name)
     steps[name] = step_record(measurement, "change delivery + LLM economics")
@@ -107,7 +111,8 @@ def pandas_step(steps: dict[str, dict[str, Any]], name: str, work: Path, pickle:
         return measurement, None
 
 
-def run(scale: str, out: Path, regenerate: bool = False, dbt_exclude: str | None = None) -> dict[str, Any]:
+def run(scale: str, out: Path, regenerate: bool = False, dbt_exclude: str | None = None,
+        skip_pandas: bool = False) -> dict[str, Any]:
     out.mkdir(parents=True, exist_ok=True)
     settings = duckdb_settings()
     raw, generated = ensure_raw(scale, out, regenerate)
@@ -140,7 +145,7 @@ def run(scale: str, out: Path, regenerate: bool = False, dbt_exclude: str | None
     dbt_full = dbt_timings(target_full)
 
     pandas, comparison = pandas_step(steps, "pandas metrics (vectorized)", work, out / f"pandas_scale_{scale}.pkl",
-                                     env, logs / "pandas.log")
+                                     env, logs / "pandas.log", skip_pandas)
 
     append = append_day_command(scale, work)
     if append is None:
@@ -160,7 +165,7 @@ def run(scale: str, out: Path, regenerate: bool = False, dbt_exclude: str | None
     # the incremental marts must equal what pandas computes from the raw tables with the new day
     _, comparison_incremental = pandas_step(
         steps, "pandas metrics (after the new day)", work, out / f"pandas_incremental_scale_{scale}.pkl", env,
-        logs / "pandas_incremental.log")
+        logs / "pandas_incremental.log", skip_pandas)
 
     results_path = out / f"results_scale_{scale}.json"
     result: dict[str, Any] = {
@@ -174,8 +179,8 @@ def run(scale: str, out: Path, regenerate: bool = False, dbt_exclude: str | None
         "ratios": {
             "full_over_floor": ratio(full.wall_s, floor.wall_s),
             "incremental_over_full": ratio(incremental.wall_s, full.wall_s),
-            "pandas_over_dbt": ratio(pandas.wall_s, full.wall_s),
-            "pandas_over_metric_nodes": ratio(pandas.wall_s, dbt_full.get("metric_node_seconds")),
+            "pandas_over_dbt": ratio(pandas.wall_s if pandas else None, full.wall_s),
+            "pandas_over_metric_nodes": ratio(pandas.wall_s if pandas else None, dbt_full.get("metric_node_seconds")),
         },
         "dbt_full": dbt_full,
         "dbt_incremental": dbt_incremental,
@@ -194,14 +199,16 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--bench-dir", help=f"cache and results directory (default: env AI_MATURITY_BENCH_DIR "
                                             f"or {Path('data') / 'benchmark'})")
     parser.add_argument("--regenerate", action="store_true", help="regenerate the cached raw data")
+    parser.add_argument("--skip-pandas", action="store_true",
+                        help="leave out the pandas implementation (it needs about 8 GiB of memory per unit of scale)")
     parser.add_argument("--dbt-exclude", help="nodes both dbt builds leave out (dbt --exclude syntax, quoted); "
                                               "printed in the report, for a known failing test only")
     args = parser.parse_args(argv)
     out = Path(args.bench_dir).resolve() if args.bench_dir else bench_dir()
-    result = run(args.scale, out, args.regenerate, args.dbt_exclude)
+    result = run(args.scale, out, args.regenerate, args.dbt_exclude, args.skip_pandas)
     print(render(result))
     failed = [name for name, step in result["steps"].items() if step.get("returncode") not in (0, None)]
-    agrees = all(
+    agrees = args.skip_pandas or all(
         (comparison or {}).get("cells_compared", 0) > 0 and (comparison or {}).get("cells_mismatched") == 0
         for comparison in (result["comparison"], result["comparison_incremental"])
     )
