@@ -13,35 +13,20 @@ with {{ ai_maturity.changed_keys_cte({
     'llm_requests': ai_maturity.llm_trace_key('trace_id', 'request_id'),
 }) }}
 
--- only the columns a trace needs: every step below joins these rows (50 M at scale 10, where
--- the measured model's other 30 columns made the joins spill tens of GB)
-requests as (
+-- the picks read only the few columns they order and sum by (50 M requests at scale 10); the
+-- first and lead requests' other columns are joined back from the measured model, one row each
+classified as (
     select
-        request_id,
         trace_key,
-        trace_id,
-        team_id,
-        feature_name,
-        operation_name,
-        response_model,
-        model_version,
-        prompt_hash,
-        retrieval_config_id,
+        request_id,
         started_at,
         ended_at,
-        period_start,
-        cost_usd
+        cost_usd,
+        -- auxiliary steps (embeddings, retrieval, tool calls) lead a trace only when nothing else is in it
+        case when operation_name in ('embeddings', 'retrieval', 'execute_tool') then 1 else 0 end as auxiliary_rank
     from {{ ref('int_llm_requests_measured') }}
     where is_in_scope
         and {{ ai_maturity.is_changed('trace_key') }}
-),
-
--- auxiliary steps (embeddings, retrieval, tool calls) lead a trace only when nothing else is in it
-classified as (
-    select
-        *,
-        case when operation_name in ('embeddings', 'retrieval', 'execute_tool') then 1 else 0 end as auxiliary_rank
-    from requests
 ),
 
 -- the first and lead requests are picked by aggregates and a join back, not by window ranking:
@@ -79,15 +64,28 @@ picks as (
 ),
 
 first_requests as (
-    select requests.*
-    from requests
-    inner join picks on requests.request_id = picks.first_request_id
+    select
+        measured.trace_key,
+        measured.trace_id,
+        measured.request_id,
+        measured.team_id,
+        measured.started_at,
+        measured.period_start
+    from {{ ref('int_llm_requests_measured') }} as measured
+    inner join picks on measured.request_id = picks.first_request_id
 ),
 
 lead_requests as (
-    select requests.*
-    from requests
-    inner join picks on requests.request_id = picks.lead_request_id
+    select
+        measured.trace_key,
+        measured.request_id,
+        measured.feature_name,
+        measured.response_model,
+        measured.model_version,
+        measured.prompt_hash,
+        measured.retrieval_config_id
+    from {{ ref('int_llm_requests_measured') }} as measured
+    inner join picks on measured.request_id = picks.lead_request_id
 ),
 
 costed as (
