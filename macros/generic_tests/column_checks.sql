@@ -96,9 +96,9 @@ where failing_rows > 0
     column (quoted when the column says so), kind, name (shown in failures) and failing (a SQL
     condition true on an offending row; not set for unique). -#}
 {% macro column_checks_of(model) %}
-    {%- set matches = [ai_maturity.relation_node(model, 'ai_maturity.column_checks')] -%}
+    {%- set node = ai_maturity.relation_node(model, 'ai_maturity.column_checks') -%}
     {%- set checks = [] -%}
-    {%- for column in matches[0].columns.values() -%}
+    {%- for column in node.columns.values() -%}
         {%- set meta = column.get('config', {}).get('meta', {}) or column.get('meta', {}) or {} -%}
         {%- set quoted = adapter.quote(column.name) if column.get('quote') else column.name -%}
         {%- for declared in meta.get('checks', []) or [] -%}
@@ -108,7 +108,7 @@ where failing_rows > 0
                 {%- set kind = (declared.keys() | list)[0] -%}
                 {%- set argument = declared[kind] -%}
             {%- else -%}
-                {{ exceptions.raise_compiler_error("ai_maturity.column_checks: " ~ matches[0].name ~ "." ~ column.name ~ ": a check is a name or a one-key mapping, got " ~ declared) }}
+                {{ exceptions.raise_compiler_error("ai_maturity.column_checks: " ~ node.name ~ "." ~ column.name ~ ": a check is a name or a one-key mapping, got " ~ declared) }}
             {%- endif -%}
             {%- set check = {'column_name': column.name, 'column': quoted, 'kind': kind} -%}
             {%- if kind == 'not_null' -%}
@@ -137,7 +137,7 @@ where failing_rows > 0
                     'name': 'between ' ~ (argument[0] if argument[0] is not none else '-inf') ~ ' and ' ~ (argument[1] if argument[1] is not none else 'inf'),
                     'failing': quoted ~ ' is not null and not (' ~ bounds | join(' and ') ~ ')'}) -%}
             {%- else -%}
-                {{ exceptions.raise_compiler_error("ai_maturity.column_checks: " ~ matches[0].name ~ "." ~ column.name ~ ": unknown check " ~ declared ~ " (not_null, unique, {accepted_values: [...]}, {between: [min, max]})") }}
+                {{ exceptions.raise_compiler_error("ai_maturity.column_checks: " ~ node.name ~ "." ~ column.name ~ ": unknown check " ~ declared ~ " (not_null, unique, {accepted_values: [...]}, {between: [min, max]})") }}
             {%- endif -%}
             {%- do checks.append(check) -%}
         {%- endfor -%}
