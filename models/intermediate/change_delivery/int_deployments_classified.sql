@@ -29,16 +29,30 @@ incident_links as (
     group by caused_by_deployment_id
 ),
 
+-- per service and finish time, the success finished then (a window over these distinct times, not a
+-- self-join of every deployment with every later one of its service: quadratic per service)
+service_finish_times as (
+    select
+        service_id,
+        finished_at,
+        min(case when status = 'success' then finished_at end) as success_finished_at
+    from deployments
+    where service_id is not null
+        and finished_at is not null
+    group by service_id, finished_at
+),
+
+-- the first success finished strictly later than each finish time of the service
 next_success as (
     select
-        failed.deployment_id,
-        min(later.finished_at) as next_success_finished_at
-    from deployments as failed
-    inner join deployments as later
-        on failed.service_id = later.service_id
-        and failed.finished_at < later.finished_at
-        and later.status = 'success'
-    group by failed.deployment_id
+        service_id,
+        finished_at,
+        min(success_finished_at) over (
+            partition by service_id
+            order by finished_at
+            rows between 1 following and unbounded following
+        ) as next_success_finished_at
+    from service_finish_times
 ),
 
 classified as (
@@ -72,7 +86,9 @@ classified as (
     from deployments
     left join named_by_rollback on deployments.deployment_id = named_by_rollback.deployment_id
     left join incident_links on deployments.deployment_id = incident_links.deployment_id
-    left join next_success on deployments.deployment_id = next_success.deployment_id
+    left join next_success
+        on deployments.service_id = next_success.service_id
+        and deployments.finished_at = next_success.finished_at
 ),
 
 outcomes as (
