@@ -7,7 +7,7 @@
 set -euo pipefail
 usage() {
   cat <<'USAGE'
-usage: bash scripts/benchmark.sh SCALE [--regenerate] [--bench-dir DIR] [--skip-pandas] [--dbt-exclude NODES]
+usage: bash scripts/benchmark.sh SCALE [--regenerate] [--bench-dir DIR] [--skip-pandas] [--unit-tests] [--dbt-exclude NODES]
 
 Installs the pinned requirements (scripts/bootstrap.sh), then runs scripts/benchmark/bench.py:
 generates the raw data of SCALE once (cached in $AI_MATURITY_BENCH_DIR, default data/benchmark),
@@ -15,6 +15,7 @@ times the floor, `dbt build --full-refresh`, the pandas implementation, an appen
 incremental `dbt build`, and writes results_scale_SCALE.json.
   SCALE          a number (0.01, 1, 10 ...) or small / medium (the fixed demo profiles)
   --skip-pandas  leave out the pandas implementation (about 8 GiB of memory per unit of scale)
+  --unit-tests   run dbt unit tests in both builds too (by default they are left to CI, as in a scheduled job)
 USAGE
 }
 case "${1:-}" in

@@ -340,6 +340,11 @@ def test_benchmark_json_has_every_figure(benchmark_run: BenchmarkRun) -> None:
     assert len(dbt["slowest_nodes"]) == 10
     assert 0 < dbt["metric_node_seconds"] < dbt["node_seconds_total"] and dbt["metric_nodes"] > 0
     assert results["dbt_incremental"]["nodes"] > 0
+    # the builds are a scheduled job's: every data test (they are in the test share), no unit test
+    assert results["unit_tests"] is False
+    for build in ("dbt_full", "dbt_incremental"):
+        kinds = results[build]["node_seconds_by_kind"]
+        assert "unit_test" not in kinds and kinds["test"] > 0, (build, kinds)
     machine = results["machine"]
     assert machine["cores"] >= 1 and machine["ram_gib"] > 0 and machine["cpu_model"]
 

@@ -58,9 +58,17 @@ def step_record(measurement: Measurement, note: str = "") -> dict[str, Any]:
     return record
 
 
-def dbt_command(target_dir: Path, log_dir: Path, full_refresh: bool, exclude: str | None = None) -> list[str]:
+# the builds are what a scheduled production job runs: every model and data test, no unit tests
+# (dbt's advice: their inputs are fixed, so they run in development and CI — .ci/run runs them all)
+SCHEDULED_RUN_EXCLUDES = ["--exclude-resource-type", "unit_test"]
+
+
+def dbt_command(target_dir: Path, log_dir: Path, full_refresh: bool, exclude: str | None = None,
+                unit_tests: bool = False) -> list[str]:
     command = [DBT, "build", "--project-dir", str(PROJECT_DIR), "--profiles-dir", str(PROFILES_DIR),
                "--target", "duckdb", "--target-path", str(target_dir), "--log-path", str(log_dir)]
+    if not unit_tests:
+        command += SCHEDULED_RUN_EXCLUDES
     if exclude:
         command += ["--exclude", *exclude.split()]
     return command + (["--full-refresh"] if full_refresh else [])
@@ -112,7 +120,7 @@ def pandas_step(steps: dict[str, dict[str, Any]], name: str, work: Path, pickle:
 
 
 def run(scale: str, out: Path, regenerate: bool = False, dbt_exclude: str | None = None,
-        skip_pandas: bool = False) -> dict[str, Any]:
+        skip_pandas: bool = False, unit_tests: bool = False) -> dict[str, Any]:
     out.mkdir(parents=True, exist_ok=True)
     settings = duckdb_settings()
     raw, generated = ensure_raw(scale, out, regenerate)
@@ -139,7 +147,8 @@ def run(scale: str, out: Path, regenerate: bool = False, dbt_exclude: str | None
 
     target_full = out / f"target_full_scale_{scale}"
     shutil.rmtree(target_full, ignore_errors=True)
-    full = measure(dbt_command(target_full, logs, full_refresh=True, exclude=dbt_exclude), env,
+    full = measure(dbt_command(target_full, logs, full_refresh=True, exclude=dbt_exclude, unit_tests=unit_tests),
+                   env,
                    logs / "dbt_full.log", PROJECT_DIR, label="dbt build --full-refresh")
     steps["dbt build --full-refresh"] = step_record(full)
     dbt_full = dbt_timings(target_full)
@@ -157,7 +166,8 @@ def run(scale: str, out: Path, regenerate: bool = False, dbt_exclude: str | None
     target_incr = out / f"target_incremental_scale_{scale}"
     shutil.rmtree(target_incr, ignore_errors=True)
     reuse_parse(target_full, target_incr)
-    incremental = measure(dbt_command(target_incr, logs, full_refresh=False, exclude=dbt_exclude), env,
+    incremental = measure(dbt_command(target_incr, logs, full_refresh=False, exclude=dbt_exclude,
+                                        unit_tests=unit_tests), env,
                           logs / "dbt_incremental.log", PROJECT_DIR, label="dbt build (incremental)")
     steps["dbt build (incremental)"] = step_record(
         incremental, "after the appended day" if append else "no new data (nothing appended)")
@@ -173,6 +183,7 @@ def run(scale: str, out: Path, regenerate: bool = False, dbt_exclude: str | None
         "generator_args": generator_args(scale),
         "raw_file": str(raw),
         "dbt_exclude": dbt_exclude,
+        "unit_tests": unit_tests,
         "duckdb": {"threads": settings.threads, "memory_limit": settings.memory_limit},
         "machine": machine(),
         "steps": steps,
@@ -203,9 +214,11 @@ def main(argv: list[str] | None = None) -> int:
                         help="leave out the pandas implementation (it needs about 8 GiB of memory per unit of scale)")
     parser.add_argument("--dbt-exclude", help="nodes both dbt builds leave out (dbt --exclude syntax, quoted); "
                                               "printed in the report, for a known failing test only")
+    parser.add_argument("--unit-tests", action="store_true",
+                        help="run dbt's unit tests in both builds too (a scheduled job leaves them to CI)")
     args = parser.parse_args(argv)
     out = Path(args.bench_dir).resolve() if args.bench_dir else bench_dir()
-    result = run(args.scale, out, args.regenerate, args.dbt_exclude, args.skip_pandas)
+    result = run(args.scale, out, args.regenerate, args.dbt_exclude, args.skip_pandas, args.unit_tests)
     print(render(result))
     failed = [name for name, step in result["steps"].items() if step.get("returncode") not in (0, None)]
     agrees = args.skip_pandas or all(

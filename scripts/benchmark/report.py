@@ -126,6 +126,8 @@ def render(result: dict[str, Any]) -> str:
     lines = [f"ai_maturity benchmark — scale {result['scale']} ({' '.join(result['generator_args'])})"]
     if result.get("dbt_exclude"):
         lines.append(f"dbt builds exclude: {result['dbt_exclude']}")
+    lines.append("dbt builds run " + ("every model, data test and unit test" if result.get("unit_tests")
+                                     else "every model and data test, no unit tests (a scheduled job's build)"))
     lines.append("")
     lines.append(f"{'step':<34} {'wall s':>9} {'peak RSS GiB':>13}  note")
     for name, step in result["steps"].items():
