@@ -13,15 +13,21 @@ with {{ ai_maturity.changed_keys_cte({
     'llm_requests': ai_maturity.llm_trace_key('trace_id', 'request_id'),
 }) }}
 
--- the picks read only the few columns they order and sum by (50 M requests at scale 10); the
--- first and lead requests' other columns are joined back from the measured model, one row each
-classified as (
+requests as (
     select
         trace_key,
+        trace_id,
         request_id,
+        team_id,
+        period_start,
         started_at,
         ended_at,
         cost_usd,
+        feature_name,
+        response_model,
+        model_version,
+        prompt_hash,
+        retrieval_config_id,
         -- auxiliary steps (embeddings, retrieval, tool calls) lead a trace only when nothing else is in it
         case when operation_name in ('embeddings', 'retrieval', 'execute_tool') then 1 else 0 end as auxiliary_rank
     from {{ ref('int_llm_requests_measured') }}
@@ -29,92 +35,53 @@ classified as (
         and {{ ai_maturity.is_changed('trace_key') }}
 ),
 
--- the first and lead requests are picked by aggregates and a join back, not by window ranking:
--- hash aggregates instead of two sorts of every request by trace (started_at and request_id are
--- never null; request_id is unique, so each pick is one request)
-trace_costs as (
+-- one hash aggregate: the first and lead requests' columns are picked in it (first_row_values), no
+-- window sort of every request by trace and no join back (50 M requests at scale 10); started_at
+-- and request_id are never null and request_id is unique, so each pick is one request
+costed as (
     select
         trace_key,
+        {{ ai_maturity.first_row_values(
+            ['trace_id', 'request_id', 'team_id', 'started_at', 'period_start'],
+            ['started_at', 'request_id'], 'first_',
+        ) }},
+        {{ ai_maturity.first_row_values(
+            ['request_id', 'feature_name', 'response_model', 'model_version', 'prompt_hash', 'retrieval_config_id'],
+            ['auxiliary_rank', 'started_at', 'request_id'], 'lead_',
+        ) }},
+        max(ended_at) as last_ended_at,
         count(*) as requests_count,
         count(cost_usd) as costed_requests_count,
-        sum(cost_usd) as cost_usd,
-        max(ended_at) as last_ended_at,
-        min(started_at) as first_started_at,
-        min(auxiliary_rank) as lead_auxiliary_rank,
-        coalesce(min(case when auxiliary_rank = 0 then started_at end), min(started_at)) as lead_started_at
-    from classified
+        sum(cost_usd) as cost_usd
+    from requests
     group by trace_key
 ),
 
-picks as (
+traces as (
     select
-        classified.trace_key,
-        min(case when classified.started_at = trace_costs.first_started_at then classified.request_id end)
-            as first_request_id,
-        min(
-            case
-                when classified.auxiliary_rank = trace_costs.lead_auxiliary_rank
-                    and classified.started_at = trace_costs.lead_started_at
-                    then classified.request_id
-            end
-        ) as lead_request_id
-    from classified
-    inner join trace_costs on classified.trace_key = trace_costs.trace_key
-    group by classified.trace_key
-),
-
-first_requests as (
-    select
-        measured.trace_key,
-        measured.trace_id,
-        measured.request_id,
-        measured.team_id,
-        measured.started_at,
-        measured.period_start
-    from {{ ref('int_llm_requests_measured') }} as measured
-    inner join picks on measured.request_id = picks.first_request_id
-),
-
-lead_requests as (
-    select
-        measured.trace_key,
-        measured.request_id,
-        measured.feature_name,
-        measured.response_model,
-        measured.model_version,
-        measured.prompt_hash,
-        measured.retrieval_config_id
-    from {{ ref('int_llm_requests_measured') }} as measured
-    inner join picks on measured.request_id = picks.lead_request_id
-),
-
-costed as (
-    select
-        first_requests.trace_key,
-        first_requests.trace_id,
-        first_requests.request_id as first_request_id,
-        lead_requests.request_id as lead_request_id,
-        first_requests.team_id,
-        lead_requests.feature_name,
-        lead_requests.response_model,
-        lead_requests.model_version,
-        lead_requests.prompt_hash,
-        lead_requests.retrieval_config_id,
-        first_requests.started_at,
-        first_requests.period_start,
-        trace_costs.last_ended_at,
-        trace_costs.requests_count,
-        trace_costs.costed_requests_count,
-        trace_costs.cost_usd,
+        trace_key,
+        first_trace_id as trace_id,
+        first_request_id,
+        lead_request_id,
+        first_team_id as team_id,
+        lead_feature_name as feature_name,
+        lead_response_model as response_model,
+        lead_model_version as model_version,
+        lead_prompt_hash as prompt_hash,
+        lead_retrieval_config_id as retrieval_config_id,
+        first_started_at as started_at,
+        first_period_start as period_start,
+        last_ended_at,
+        requests_count,
+        costed_requests_count,
+        cost_usd,
         {{ ai_maturity.batch_at() }} as _batch_at
-    from first_requests
-    inner join lead_requests on first_requests.trace_key = lead_requests.trace_key
-    inner join trace_costs on first_requests.trace_key = trace_costs.trace_key
+    from costed
 ),
 
 final as (
-    select * from costed
-    {{ ai_maturity.union_tombstones('trace_key', 'costed') }}
+    select * from traces
+    {{ ai_maturity.union_tombstones('trace_key', 'traces') }}
 )
 
 select * from final
