@@ -13,7 +13,10 @@
 {%- set dims = ['team_id', 'period_start', 'feature_name', 'response_model', 'model_version', 'prompt_hash', 'retrieval_config_id'] -%}
 
 with llm_requests as (
-    select * from {{ ref('int_llm_requests_measured') }}
+    select
+        {{ ai_maturity.surrogate_key(dims) }} as llm_usage_id,
+        *
+    from {{ ref('int_llm_requests_measured') }}
     where is_in_scope
 ),
 
@@ -28,20 +31,30 @@ quality_evaluations as (
 
 request_stats as (
     select
-        {{ ai_maturity.surrogate_key(dims) }} as llm_usage_id,
+        llm_usage_id,
         {{ dims | join(', ') }},
         count(*) as llm_requests,
         avg(cast(response_output_tokens as {{ ai_maturity.type_double() }})) as tokens_per_response,
         count(response_output_tokens) as tokens_per_response_n,
-        {{ ai_maturity.median('latency_per_output_token_ms') }} as latency_per_output_token_ms_p50,
         count(latency_per_output_token_ms) as latency_per_output_token_ms_p50_n,
-        {{ ai_maturity.percentile_cont('time_to_first_token_ms', 0.95) }} as time_to_first_token_ms_p95,
         count(time_to_first_token_ms) as time_to_first_token_ms_p95_n,
         count(case when status in ('error', 'timeout') then 1 end) as failed_requests,
         count(case when status = 'refused' then 1 end) as refused_requests,
         count(case when has_evaluation then 1 end) as evaluated_requests
     from llm_requests
-    group by {{ dims | join(', ') }}
+    group by llm_usage_id, {{ dims | join(', ') }}
+),
+
+-- percentiles by ranking (percentile_by_rank): quantile aggregates over this many groups spill
+-- out of proportion when the memory limit is shared with another model
+latency_p50 as (
+    {{ ai_maturity.percentile_by_rank('llm_requests', 'llm_usage_id', 'latency_per_output_token_ms', 0.5,
+        'latency_per_output_token_ms_p50') }}
+),
+
+time_to_first_token_p95 as (
+    {{ ai_maturity.percentile_by_rank('llm_requests', 'llm_usage_id', 'time_to_first_token_ms', 0.95,
+        'time_to_first_token_ms_p95') }}
 ),
 
 trace_stats as (
@@ -90,10 +103,10 @@ final as (
         {{ e('coalesce(trace_stats.llm_queries, 0)', requests, 'bigint') }} as cost_per_query_usd_n,
         {{ e('request_stats.tokens_per_response', requests) }} as tokens_per_response,
         {{ e('coalesce(request_stats.tokens_per_response_n, 0)', requests, 'bigint') }} as tokens_per_response_n,
-        {{ e('request_stats.latency_per_output_token_ms_p50', requests) }} as latency_per_output_token_ms_p50,
+        {{ e('latency_p50.latency_per_output_token_ms_p50', requests) }} as latency_per_output_token_ms_p50,
         {{ e('coalesce(request_stats.latency_per_output_token_ms_p50_n, 0)', requests, 'bigint') }}
             as latency_per_output_token_ms_p50_n,
-        {{ e('request_stats.time_to_first_token_ms_p95', requests) }} as time_to_first_token_ms_p95,
+        {{ e('time_to_first_token_p95.time_to_first_token_ms_p95', requests) }} as time_to_first_token_ms_p95,
         {{ e('coalesce(request_stats.time_to_first_token_ms_p95_n, 0)', requests, 'bigint') }}
             as time_to_first_token_ms_p95_n,
         {{ e(ai_maturity.safe_divide('request_stats.failed_requests', 'request_stats.llm_requests'), requests) }}
@@ -114,6 +127,8 @@ final as (
         {{ e('coalesce(request_stats.llm_requests, 0)', coverage, 'bigint') }} as evaluation_coverage_n
     from usage_keys
     left join request_stats on usage_keys.llm_usage_id = request_stats.llm_usage_id
+    left join latency_p50 on usage_keys.llm_usage_id = latency_p50.llm_usage_id
+    left join time_to_first_token_p95 on usage_keys.llm_usage_id = time_to_first_token_p95.llm_usage_id
     left join trace_stats on usage_keys.llm_usage_id = trace_stats.llm_usage_id
     left join evaluation_stats on usage_keys.llm_usage_id = evaluation_stats.llm_usage_id
 )
