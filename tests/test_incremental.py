@@ -26,7 +26,8 @@ from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
 from conftest import PROJECT_DIR
-from harness import connect, run_dbt, write_raw_tables
+from harness import DbtResult, connect, package_schemas, run_dbt, write_raw_tables
+from spark_harness import export_spark_tables, load_raw_into_spark, run_dbt_on, spark_env, spark_skip_reason
 from table_compare import compare_tables, read_duckdb
 
 GENERATOR = PROJECT_DIR / "scripts" / "generate_demo_data.py"
@@ -92,16 +93,16 @@ class Source:
     tables: list[str]
     first_loaded: str
     last_loaded: str
+    late: str  # the re-deliveries are loaded from here on
 
 
-@pytest.fixture(scope="module")
-def source(tmp_path_factory: pytest.TempPathFactory) -> Source:
-    work = tmp_path_factory.mktemp("incremental_source")
+def make_source(work: Path, redeliveries: Sequence[str]) -> Source:
+    """The small demo, the late re-deliveries (loaded from `late` on) and the duplicate copies."""
     path = work / "source.duckdb"
     subprocess.run([sys.executable, str(GENERATOR), "--duckdb", str(path), "--profile", "small"], check=True)
     with duckdb.connect(str(path)) as con:
         late = con.execute("select max(_loaded_at) + interval 30 day from raw.llm_requests").fetchone()[0]
-        for statement in REDELIVERIES:
+        for statement in redeliveries:
             changed = con.execute(statement.replace("{late}", f"timestamp '{late}'")).fetchone()[0]
             assert changed > 0, f"the late change changed no row: {statement}"
         con.execute("create schema dups")
@@ -121,7 +122,12 @@ def source(tmp_path_factory: pytest.TempPathFactory) -> Source:
         ).fetchall()
     first = min(lo for lo, _ in bounds if lo is not None)
     last = max(hi for _, hi in bounds if hi is not None)
-    return Source(path, tables, str(first), str(last))
+    return Source(path, tables, str(first), str(last), str(late))
+
+
+@pytest.fixture(scope="module")
+def source(tmp_path_factory: pytest.TempPathFactory) -> Source:
+    return make_source(tmp_path_factory.mktemp("incremental_source"), REDELIVERIES)
 
 
 def copy_rows(target: Path, source: Source, predicate: str, with_duplicates: bool = False) -> None:
@@ -256,3 +262,102 @@ def test_incremental_batches_give_the_full_refresh_marts(
             assert not result.failures(), result.failures()
             assert_accounted(db, source.tables)
     assert_same_marts(full_build, db, f"incremental {sorted(cuts)} delay {delay_percent}%")
+
+
+# --- Spark: one split ----------------------------------------------------------------------------
+# Spark's base tables are partitioned by the load month of a key group and a run overwrites the
+# partitions holding a group it re-validates. A re-delivered team or service ownership re-validates
+# every event that references any group of its partition (usually all of them), so this split
+# re-delivers events only: the second run must then rewrite exactly the partitions of the groups it
+# re-delivers and keep every other partition as the first run wrote it.
+
+ROSTER_TABLES = ("teams", "service_ownership")
+EVENT_REDELIVERIES = [s for s in REDELIVERIES if not any(f"into raw.{t} " in s for t in ROSTER_TABLES)]
+SPARK_SCHEMA = "main"
+SPARK_BASE = "base_ai_maturity_raw__llm_requests"
+
+
+@dataclass(frozen=True)
+class SparkSplit:
+    """An event-only variant of the source, built on DuckDB in one full refresh and on Spark in two
+    batches (everything loaded before `late`, then the re-deliveries and duplicate copies)."""
+
+    source: Source
+    full_build: Path
+    spark_builds: list[DbtResult]
+    exported: Path
+
+
+@pytest.fixture(scope="module")
+def spark_split(tmp_path_factory: pytest.TempPathFactory) -> SparkSplit:
+    reason = spark_skip_reason()
+    if reason:
+        pytest.skip(reason)
+    assert len(EVENT_REDELIVERIES) == len(REDELIVERIES) - len(ROSTER_TABLES)
+    work = tmp_path_factory.mktemp("spark_split")
+    split_source = make_source(work, EVENT_REDELIVERIES)
+    full = build_full(work, split_source)
+    spark_dir = work / "spark"
+    env = {**spark_env(spark_dir), "AI_MATURITY_SPARK_SCHEMA": SPARK_SCHEMA}
+    raw = work / "batches.duckdb"
+    write_raw_tables(raw, {})
+    late = f"timestamp '{split_source.late}'"
+    builds = []
+    for number, predicate in enumerate([f"(_loaded_at < {late} or _loaded_at is null)", f"_loaded_at >= {late}"]):
+        copy_rows(raw, split_source, predicate, with_duplicates=number == 1)
+        loaded = load_raw_into_spark(raw, spark_dir)
+        assert loaded.returncode == 0, loaded.stdout[-3000:] + loaded.stderr[-3000:]
+        build, _ = run_dbt_on("spark", RUN, work / f"spark_batch_{number}", env)
+        assert not build.failures(), (number, build.failures())
+        builds.append(build)
+    exported = work / "exported"
+    schemas = package_schemas(SPARK_SCHEMA)
+    for schema, tables in [(schemas["marts"], MARTS), (schemas["staging"], [SPARK_BASE])]:
+        done = export_spark_tables(spark_dir, schema, tables, exported)
+        assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
+    return SparkSplit(split_source, full, builds, exported)
+
+
+@pytest.mark.spark
+def test_spark_incremental_batch_gives_the_full_refresh_marts(spark_split: SparkSplit) -> None:
+    problems = []
+    with connect(spark_split.full_build) as expected_con, duckdb.connect() as actual_con:
+        actual_con.execute("set TimeZone = 'UTC'")
+        for mart in MARTS:
+            expected = read_duckdb(expected_con, mart)
+            actual = read_duckdb(actual_con, f"read_parquet('{(spark_split.exported / mart).as_posix()}/*.parquet')")
+            diffs = compare_tables(expected, actual, [], "spark, two batches")
+            if diffs:
+                problems.append(f"{mart}: {len(diffs)} difference(s), e.g. {diffs[:3]}")
+    assert not problems, "\n".join(problems)
+
+
+@pytest.mark.spark
+def test_spark_incremental_batch_overwrites_only_the_partitions_it_touches(spark_split: SparkSplit) -> None:
+    """Each load-month partition of the base table was written whole by one run; the second run
+    wrote exactly the months in which the requests it re-delivers were first loaded."""
+    with duckdb.connect() as con:
+        con.execute("set TimeZone = 'UTC'")
+        con.execute(f"attach '{spark_split.source.path}' as src (read_only)")
+        written = con.execute(f"""
+            select _batch_partition, count(distinct _batch_at), max(_batch_at)
+            from read_parquet('{(spark_split.exported / SPARK_BASE).as_posix()}/*.parquet')
+            group by _batch_partition order by _batch_partition""").fetchall()
+        # independently: the first-load month of every request that has a row in the second batch
+        redelivered_months = {row[0] for row in con.execute(f"""
+            with requests as (
+                select * from src.raw.llm_requests
+                union all select * from src.dups.llm_requests
+            )
+            select coalesce(year(min(_loaded_at)) * 100 + month(min(_loaded_at)), 0)
+            from requests
+            group by request_id
+            having count(*) filter (where _loaded_at >= timestamp '{spark_split.source.late}') > 0
+                or request_id in (select request_id from src.dups.llm_requests)""").fetchall()}
+    assert all(runs == 1 for _, runs, _ in written), written
+    runs = sorted({batch_at for _, _, batch_at in written})
+    assert len(runs) == 2, runs
+    rewritten = {partition for partition, _, batch_at in written if batch_at == runs[1]}
+    kept = {partition for partition, _, batch_at in written if batch_at == runs[0]}
+    assert rewritten == redelivered_months, (rewritten, redelivered_months)
+    assert len(kept) >= 6, kept

@@ -8,7 +8,8 @@
   was built with on its relation (a table comment, written by its post-hook), and an incremental
   run stops with a one-line error naming the changed var when they differ. A relation without the
   stamp (built before the guard existed, or whose comment a host's `persist_docs` replaced) is not
-  checked. Spark rebuilds these models whole, so it needs no stamp.
+  checked. On Spark the stamp is the table property `ai_maturity_settings` (models rebuilt whole
+  there carry it too, unread).
 -#}
 
 {#-
@@ -52,9 +53,11 @@
 {% macro default__stamp_history_settings(with_periods) %}
     comment on table {{ this }} is '{{ (ai_maturity.history_stamp_prefix() ~ tojson(ai_maturity.history_settings(with_periods))) | replace("'", "''") }}'
 {%- endmacro %}
-{% macro spark__stamp_history_settings(with_periods) %}select 1 as rebuilt_whole{% endmacro %}
+{% macro spark__stamp_history_settings(with_periods) %}
+    alter table {{ this }} set tblproperties ('ai_maturity_settings' = '{{ (ai_maturity.history_stamp_prefix() ~ tojson(ai_maturity.history_settings(with_periods))) | replace("\\", "\\\\") | replace("'", "\\'") }}')
+{%- endmacro %}
 
-{#- `select` of the table comment of this model's relation (one row, column `stamp`). -#}
+{#- A query of the stamp of this model's relation: the stamp is the last column of its first row. -#}
 {% macro history_stamp_query() %}{{ return(adapter.dispatch('history_stamp_query', 'ai_maturity')()) }}{% endmacro %}
 {% macro default__history_stamp_query() %}
     select obj_description(tables.oid, 'pg_class') as stamp
@@ -67,12 +70,14 @@
     from duckdb_tables()
     where database_name = '{{ this.database }}' and schema_name = '{{ this.schema }}' and table_name = '{{ this.identifier }}'
 {%- endmacro %}
+{#- columns key, value; a missing property's value is a message, not a stamp -#}
+{% macro spark__history_stamp_query() %}show tblproperties {{ this }} ('ai_maturity_settings'){% endmacro %}
 
 {#- Raise a one-line error when this incremental run's settings differ from the stamped ones. -#}
 {% macro assert_history_settings_unchanged(with_periods) %}
-    {%- if not execute or target.type in ('spark', 'databricks') -%}{{ return('') }}{%- endif -%}
+    {%- if not execute -%}{{ return('') }}{%- endif -%}
     {%- set rows = run_query(ai_maturity.history_stamp_query()).rows -%}
-    {%- set stamp = rows[0][0] if rows | length > 0 else none -%}
+    {%- set stamp = rows[0][-1] if rows | length > 0 else none -%}
     {%- set prefix = ai_maturity.history_stamp_prefix() -%}
     {%- if stamp is none or not stamp.startswith(prefix) -%}{{ return('') }}{%- endif -%}
     {%- set built_with = fromjson(stamp[prefix | length:]) -%}

@@ -11,7 +11,12 @@
       unchanged group, so a quiet table or a loader without load times costs no re-validation), or
     - reference a parent group (a team, a service's ownership, a request, a deployment, a change)
       that was re-validated after this table's last batch (`_batch_at`): its validity may have changed.
-  `--full-refresh` (and Spark, whose parquet tables cannot delete rows) rebuilds the whole table.
+  DuckDB and PostgreSQL delete and insert the re-validated groups (`_group_key`). Spark's parquet
+  tables cannot delete rows: there a base table is partitioned by `_batch_partition`, the year × month
+  of its group's first `_loaded_at`, and a run re-validates every group of each partition that holds
+  a group to re-validate (its new partition and the one it was stored in) and overwrites just those
+  partitions (`insert_overwrite`); a 1-day batch rewrites the newest month and the months of the
+  groups it re-delivers. `--full-refresh` rebuilds the whole table.
 -#}
 
 {#- Columns (SQL expressions) whose rows are re-validated together. -#}
@@ -30,11 +35,25 @@
     {{ return(parts | join(" || '|' || ") if parts else "''") }}
 {% endmacro %}
 
-{#- The two bookkeeping columns of a base model: its group and the run that validated it. -#}
+{#- The three bookkeeping columns of a base model: its group, the run that validated it and the
+    partition a run overwrites (Spark; null where groups are deleted and inserted). -#}
 {% macro batch_columns(table_name) %}
     {{ ai_maturity.batch_group_key(table_name) }} as _group_key,
-    {{ ai_maturity.batch_at() }} as _batch_at
+    {{ ai_maturity.batch_at() }} as _batch_at,
+    {{ ai_maturity.batch_partition(ai_maturity.batch_group_key(table_name)) }} as _batch_partition
 {%- endmacro %}
+
+{#- The `_batch_partition` of a row: the year × month (yyyymm) of the first `_loaded_at` of its group
+    (`group_key`), 0 when the group has none; null on engines that delete and insert key groups. -#}
+{% macro batch_partition(group_key) %}{{ return(adapter.dispatch('batch_partition', 'ai_maturity')(group_key)) }}{% endmacro %}
+{% macro default__batch_partition(group_key) %}cast(null as {{ dbt.type_int() }}){% endmacro %}
+{% macro spark__batch_partition(group_key) %}{{ ai_maturity.load_month('min(_loaded_at) over (partition by ' ~ group_key ~ ')') }}{% endmacro %}
+
+{#- The year × month of a timestamp as the integer yyyymm, 0 for null (a partition value). -#}
+{% macro load_month(timestamp) %}
+    {{- "coalesce(cast(extract(year from " ~ timestamp ~ ") * 100 + extract(month from " ~ timestamp ~ ") as "
+        ~ dbt.type_int() ~ "), 0)" -}}
+{% endmacro %}
 
 {#-
   The raw rows a base model validates in this run: every row on a full build; on an incremental
@@ -64,9 +83,7 @@
                 cast('1900-01-01' as {{ dbt.type_timestamp() }})
             )
     {%- endset %}
-    select delivered.*
-    from ({{ delivered }}) as delivered
-    where {{ group_key }} in (
+    {%- set groups %}
         {#- a recent group is re-validated when it holds another number of raw rows than were validated -#}
         select delivered_groups.group_key
         from (
@@ -97,5 +114,40 @@
             where _batch_at > coalesce({{ last_batch }}, cast('1900-01-01' as {{ dbt.type_timestamp() }}))
         )
         {%- endfor %}
-    )
+    {%- endset %}
+    {{ return(ai_maturity.rows_of_groups(delivered, group_key, groups)) }}
 {% endmacro %}
+
+{#- The delivered rows to re-validate, given `groups`, a query of the keys (`group_key`) of the groups
+    to re-validate. -#}
+{% macro rows_of_groups(delivered, group_key, groups) %}{{ return(adapter.dispatch('rows_of_groups', 'ai_maturity')(delivered, group_key, groups)) }}{% endmacro %}
+{% macro default__rows_of_groups(delivered, group_key, groups) %}
+    select delivered.*
+    from ({{ delivered }}) as delivered
+    where {{ group_key }} in ({{ groups }})
+{%- endmacro %}
+
+{#- Spark: every delivered row of the partitions that hold one of `groups`, before or after this run
+    (an insert_overwrite replaces whole partitions). -#}
+{% macro spark__rows_of_groups(delivered, group_key, groups) %}
+    {%- set group_partitions -%}
+        select
+            {{ group_key }} as group_key,
+            {{ ai_maturity.load_month('min(_loaded_at)') }} as batch_partition
+        from ({{ delivered }}) as delivered
+        group by {{ group_key }}
+    {%- endset %}
+    select delivered.*
+    from ({{ delivered }}) as delivered
+    where {{ group_key }} in (
+        select group_key
+        from ({{ group_partitions }}) as group_partitions
+        where batch_partition in (
+            select batch_partition from ({{ group_partitions }}) as group_partitions
+            where group_key in ({{ groups }})
+            union all
+            select _batch_partition from {{ this }}
+            where _group_key in ({{ groups }})
+        )
+    )
+{%- endmacro %}
