@@ -286,6 +286,8 @@ class SparkSplit:
     full_build: Path
     spark_builds: list[DbtResult]
     exported: Path
+    work: Path
+    env: dict[str, str]
 
 
 @pytest.fixture(scope="module")
@@ -315,7 +317,7 @@ def spark_split(tmp_path_factory: pytest.TempPathFactory) -> SparkSplit:
     for schema, tables in [(schemas["marts"], MARTS), (schemas["staging"], [SPARK_BASE])]:
         done = export_spark_tables(spark_dir, schema, tables, exported)
         assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
-    return SparkSplit(split_source, full, builds, exported)
+    return SparkSplit(split_source, full, builds, exported, work, env)
 
 
 @pytest.mark.spark
@@ -361,3 +363,13 @@ def test_spark_incremental_batch_overwrites_only_the_partitions_it_touches(spark
     kept = {partition for partition, _, batch_at in written if batch_at == runs[0]}
     assert rewritten == redelivered_months, (rewritten, redelivered_months)
     assert len(kept) >= 6, kept
+
+
+@pytest.mark.spark
+def test_spark_incremental_run_with_a_changed_setting_stops(spark_split: SparkSplit) -> None:
+    """The settings guard works on Spark too (the stamp is a table property there)."""
+    changed, _ = run_dbt_on("spark", ["run", "-s", "base_ai_maturity_raw__teams"], spark_split.work / "changed_setting",
+                            spark_split.env, dbt_vars={"ai_maturity__clock_skew_hours": 1})
+    assert changed.returncode != 0
+    assert ('ai_maturity: base_ai_maturity_raw__teams was built with ai_maturity__clock_skew_hours = "24", '
+            'this run has "1"') in changed.output, changed.output[-3000:]
