@@ -2,7 +2,8 @@
   Incremental event-grain models.
 
   An event-grain `int_` model (one row per request, trace, evaluation, …) is incremental on
-  DuckDB and PostgreSQL (delete+insert on its key; Spark rebuilds it whole, like the base tables).
+  DuckDB and PostgreSQL (delete+insert on its key; Spark, whose parquet tables cannot delete rows,
+  rebuilds it whole).
   An incremental run recomputes only the entities the raw batches since its last run can have
   changed: it reads the key groups of the base tables re-validated after its own newest `_batch_at`,
   takes EVERY version of those groups (a base table keeps the superseded and rejected deliveries
