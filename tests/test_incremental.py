@@ -265,8 +265,8 @@ def test_incremental_batches_give_the_full_refresh_marts(
 
 
 # --- Spark: one split ----------------------------------------------------------------------------
-# Spark's base tables are partitioned by the load month of a key group and a run overwrites the
-# partitions holding a group it re-validates. A re-delivered team or service ownership re-validates
+# With var ai_maturity__spark_incremental_base_tables, Spark's base tables are partitioned by the
+# load month of a key group and a run overwrites the partitions holding a group it re-validates. A re-delivered team or service ownership re-validates
 # every event that references any group of its partition (usually all of them), so this split
 # re-delivers events only: the second run must then rewrite exactly the partitions of the groups it
 # re-delivers and keep every other partition as the first run wrote it.
@@ -275,6 +275,7 @@ ROSTER_TABLES = ("teams", "service_ownership")
 EVENT_REDELIVERIES = [s for s in REDELIVERIES if not any(f"into raw.{t} " in s for t in ROSTER_TABLES)]
 SPARK_SCHEMA = "main"
 SPARK_BASE = "base_ai_maturity_raw__llm_requests"
+SPARK_VARS = {"ai_maturity__spark_incremental_base_tables": True}
 
 
 @dataclass(frozen=True)
@@ -309,7 +310,7 @@ def spark_split(tmp_path_factory: pytest.TempPathFactory) -> SparkSplit:
         copy_rows(raw, split_source, predicate, with_duplicates=number == 1)
         loaded = load_raw_into_spark(raw, spark_dir)
         assert loaded.returncode == 0, loaded.stdout[-3000:] + loaded.stderr[-3000:]
-        build, _ = run_dbt_on("spark", RUN, work / f"spark_batch_{number}", env)
+        build, _ = run_dbt_on("spark", RUN, work / f"spark_batch_{number}", env, dbt_vars=SPARK_VARS)
         assert not build.failures(), (number, build.failures())
         builds.append(build)
     exported = work / "exported"
@@ -369,7 +370,7 @@ def test_spark_incremental_batch_overwrites_only_the_partitions_it_touches(spark
 def test_spark_incremental_run_with_a_changed_setting_stops(spark_split: SparkSplit) -> None:
     """The settings guard works on Spark too (the stamp is a table property there)."""
     changed, _ = run_dbt_on("spark", ["run", "-s", "base_ai_maturity_raw__teams"], spark_split.work / "changed_setting",
-                            spark_split.env, dbt_vars={"ai_maturity__clock_skew_hours": 1})
+                            spark_split.env, dbt_vars={**SPARK_VARS, "ai_maturity__clock_skew_hours": 1})
     assert changed.returncode != 0
     assert ('ai_maturity: base_ai_maturity_raw__teams was built with ai_maturity__clock_skew_hours = "24", '
             'this run has "1"') in changed.output, changed.output[-3000:]

@@ -9,7 +9,7 @@
   run stops with a one-line error naming the changed var when they differ. A relation without the
   stamp (built before the guard existed, or whose comment a host's `persist_docs` replaced) is not
   checked. On Spark the stamp is the table property `ai_maturity_settings` (models rebuilt whole
-  there carry it too, unread).
+  there get none).
 -#}
 
 {#-
@@ -54,7 +54,11 @@
     comment on table {{ this }} is '{{ (ai_maturity.history_stamp_prefix() ~ tojson(ai_maturity.history_settings(with_periods))) | replace("'", "''") }}'
 {%- endmacro %}
 {% macro spark__stamp_history_settings(with_periods) %}
+    {%- if config.get('materialized') != 'incremental' -%}
+        select 1 as rebuilt_whole
+    {%- else -%}
     alter table {{ this }} set tblproperties ('ai_maturity_settings' = '{{ (ai_maturity.history_stamp_prefix() ~ tojson(ai_maturity.history_settings(with_periods))) | replace("\\", "\\\\") | replace("'", "\\'") }}')
+    {%- endif -%}
 {%- endmacro %}
 
 {#- A query of the stamp of this model's relation: the stamp is the last column of its first row. -#}

@@ -12,11 +12,12 @@
     - reference a parent group (a team, a service's ownership, a request, a deployment, a change)
       that was re-validated after this table's last batch (`_batch_at`): its validity may have changed.
   DuckDB and PostgreSQL delete and insert the re-validated groups (`_group_key`). Spark's parquet
-  tables cannot delete rows: there a base table is partitioned by `_batch_partition`, the year × month
-  of its group's first `_loaded_at`, and a run re-validates every group of each partition that holds
-  a group to re-validate (its new partition and the one it was stored in) and overwrites just those
-  partitions (`insert_overwrite`); a 1-day batch rewrites the newest month and the months of the
-  groups it re-delivers. `--full-refresh` rebuilds the whole table.
+  tables cannot delete rows: there a base table is rebuilt whole, unless the command-line var
+  `ai_maturity__spark_incremental_base_tables` is true; then it is partitioned by `_batch_partition`,
+  the year × month of its group's first `_loaded_at`, and a run re-validates every group of each
+  partition that holds a group to re-validate (its new partition and the one it was stored in) and
+  overwrites just those partitions (`insert_overwrite`); a 1-day batch rewrites the newest month and
+  the months of the groups it re-delivers. `--full-refresh` rebuilds the whole table.
 -#}
 
 {#- Columns (SQL expressions) whose rows are re-validated together. -#}
@@ -47,7 +48,14 @@
     (`group_key`), 0 when the group has none; null on engines that delete and insert key groups. -#}
 {% macro batch_partition(group_key) %}{{ return(adapter.dispatch('batch_partition', 'ai_maturity')(group_key)) }}{% endmacro %}
 {% macro default__batch_partition(group_key) %}cast(null as {{ dbt.type_int() }}){% endmacro %}
-{% macro spark__batch_partition(group_key) %}{{ ai_maturity.load_month('min(_loaded_at) over (partition by ' ~ group_key ~ ')') }}{% endmacro %}
+{% macro spark__batch_partition(group_key) %}
+    {%- if config.get('partition_by') -%}
+        {{ ai_maturity.load_month('min(_loaded_at) over (partition by ' ~ group_key ~ ')') }}
+    {%- else -%}
+        {{ ai_maturity.default__batch_partition(group_key) }}
+    {%- endif -%}
+{% endmacro %}
+
 
 {#- The year × month of a timestamp as the integer yyyymm, 0 for null (a partition value). -#}
 {% macro load_month(timestamp) %}
@@ -127,27 +135,25 @@
     where {{ group_key }} in ({{ groups }})
 {%- endmacro %}
 
-{#- Spark: every delivered row of the partitions that hold one of `groups`, before or after this run
-    (an insert_overwrite replaces whole partitions). -#}
+{#- Spark: every delivered row of the partitions that hold one of `groups` before or after this run
+    (an insert_overwrite replaces whole partitions): the rows of `groups` and of every group stored in
+    such a partition (an unchanged group keeps its partition: its first `_loaded_at` is the same). -#}
 {% macro spark__rows_of_groups(delivered, group_key, groups) %}
-    {%- set group_partitions -%}
-        select
-            {{ group_key }} as group_key,
-            {{ ai_maturity.load_month('min(_loaded_at)') }} as batch_partition
+    {%- set touched_partitions -%}
+        select {{ ai_maturity.load_month('min(_loaded_at)') }} as batch_partition
         from ({{ delivered }}) as delivered
+        where {{ group_key }} in ({{ groups }})
         group by {{ group_key }}
+        union all
+        select _batch_partition from {{ this }}
+        where _group_key in ({{ groups }})
     {%- endset %}
     select delivered.*
     from ({{ delivered }}) as delivered
     where {{ group_key }} in (
-        select group_key
-        from ({{ group_partitions }}) as group_partitions
-        where batch_partition in (
-            select batch_partition from ({{ group_partitions }}) as group_partitions
-            where group_key in ({{ groups }})
-            union all
-            select _batch_partition from {{ this }}
-            where _group_key in ({{ groups }})
-        )
+        {{ groups }}
+        union all
+        select _group_key from {{ this }}
+        where _batch_partition in ({{ touched_partitions }})
     )
 {%- endmacro %}
