@@ -3,13 +3,13 @@
 
   On the large incremental relations a test checks what the last batch could have changed:
     - an incremental model (a base table, an event-grain intermediate model): the rows its newest
-      `_batch_at` wrote. A run replaces whole key groups (delete+insert; on Spark whole partitions,
-      each holding whole key groups), so a duplicated key and every value written in this run are
+      `_batch_at` wrote. A run replaces whole key groups (delete+insert; on Spark's partitioned base
+      tables whole partitions, each holding whole key groups), so a duplicated key and every value written in this run are
       among them; rows of earlier batches were checked by the run that wrote them.
     - a staging view over an incremental base table: its rows whose key group that base table
       re-validated last.
   A relation that holds one batch (after a full build) is read whole, without the filter; everything else
-  (tables rebuilt whole, among them Spark's event-grain models, and seeds) is read whole. A failing test leaves its rows in the table:
+  (tables rebuilt whole, on Spark by default every model, and seeds) is read whole. A failing test leaves its rows in the table:
   after fixing the cause, `dbt build --full-refresh` checks every row again.
 -#}
 {% macro tested_rows(model) %}
@@ -45,7 +45,7 @@
     {{ return(result.columns[0].values()[0] <= 1) }}
 {% endmacro %}
 
-{#- The node is materialized incremental on this target (Spark rebuilds the event-grain models as tables). -#}
+{#- The node is materialized incremental on this target (on Spark only the partitioned base tables). -#}
 {% macro is_incremental_node(node) %}
     {{- return(node.resource_type == 'model' and node.config.materialized == 'incremental') -}}
 {% endmacro %}

@@ -37,7 +37,7 @@
 {% endmacro %}
 
 {#- The three bookkeeping columns of a base model: its group, the run that validated it and the
-    partition a run overwrites (Spark; null where groups are deleted and inserted). -#}
+    partition a run overwrites (Spark's partitioned base tables; null elsewhere). -#}
 {% macro batch_columns(table_name) %}
     {{ ai_maturity.batch_group_key(table_name) }} as _group_key,
     {{ ai_maturity.batch_at() }} as _batch_at,
@@ -45,7 +45,7 @@
 {%- endmacro %}
 
 {#- The `_batch_partition` of a row: the year × month (yyyymm) of the first `_loaded_at` of its group
-    (`group_key`), 0 when the group has none; null on engines that delete and insert key groups. -#}
+    (`group_key`), 0 when the group has none, where Spark's base tables are partitioned; else null. -#}
 {% macro batch_partition(group_key) %}{{ return(adapter.dispatch('batch_partition', 'ai_maturity')(group_key)) }}{% endmacro %}
 {% macro default__batch_partition(group_key) %}cast(null as {{ dbt.type_int() }}){% endmacro %}
 {% macro spark__batch_partition(group_key) %}
@@ -55,7 +55,6 @@
         {{ ai_maturity.default__batch_partition(group_key) }}
     {%- endif -%}
 {% endmacro %}
-
 
 {#- The year × month of a timestamp as the integer yyyymm, 0 for null (a partition value). -#}
 {% macro load_month(timestamp) %}
