@@ -9,7 +9,8 @@ randomized incremental batches drawn by hypothesis: cut points on the `_loaded_a
 that land one batch late within the lookback window, rows with a null `_loaded_at` in any batch,
 and one batch holding only the duplicate copies. After every batch every raw row is accounted for;
 after the last one every mart, and every event-grain model that recomputes only the changed
-entities, equals (a).
+entities, equals (a). On Spark (marker spark) the same data without the roster re-deliveries is
+built in two batches with partitioned incremental base tables, and its marts equal (a)'s.
 """
 
 from __future__ import annotations
@@ -266,10 +267,11 @@ def test_incremental_batches_give_the_full_refresh_marts(
 
 # --- Spark: one split ----------------------------------------------------------------------------
 # With var ai_maturity__spark_incremental_base_tables, Spark's base tables are partitioned by the
-# load month of a key group and a run overwrites the partitions holding a group it re-validates. A re-delivered team or service ownership re-validates
-# every event that references any group of its partition (usually all of them), so this split
-# re-delivers events only: the second run must then rewrite exactly the partitions of the groups it
-# re-delivers and keep every other partition as the first run wrote it.
+# load month of a key group and a run overwrites the partitions holding a group it re-validates. A
+# re-delivered team or service ownership re-validates every event that references any group of its
+# partition (usually all of them), so this split re-delivers events only: the second run must then
+# rewrite exactly the partitions of the groups it re-delivers and keep every other partition as the
+# first run wrote it.
 
 ROSTER_TABLES = ("teams", "service_ownership")
 EVENT_REDELIVERIES = [s for s in REDELIVERIES if not any(f"into raw.{t} " in s for t in ROSTER_TABLES)]
