@@ -28,7 +28,10 @@
 
 {#-
   Every version of the base rows of `table_name` whose key group was re-validated after this
-  model's newest `_batch_at`, as the values of `expression` (column `changed_key`).
+  model's newest `_batch_at`, as the values of `expression` (column `changed_key`). A base table
+  replaces a re-validated group whole (macros/staging/incremental.sql), so every version of it
+  carries that run's `_batch_at`: the filter on `_batch_at` alone finds them (and skips the row
+  groups of older batches by their min/max), no second pass over the table by `_group_key`.
 -#}
 {% macro changed_values(table_name, expression) %}
     {%- set relation = ref('base_ai_maturity_raw__' ~ table_name) -%}
@@ -38,7 +41,7 @@
     {%- set query -%}
         select {{ expression }} as changed_key
         from {{ relation }}
-        where _group_key in (select _group_key from {{ relation }} where _batch_at > {{ since }})
+        where _batch_at > {{ since }}
     {%- endset -%}
     {{ return(query) }}
 {% endmacro %}
