@@ -12,27 +12,22 @@
 {%- set coverage = ['llm_requests', 'llm_evaluations'] -%}
 {%- set dims = ['team_id', 'period_start', 'feature_name', 'response_model', 'model_version', 'prompt_hash', 'retrieval_config_id'] -%}
 
-with llm_requests as (
+{%- set dim_columns = dims | join(', ') -%}
+{#- the in-scope requests, read by each aggregate below (a column scan) rather than materialized -#}
+{%- set in_scope_requests -%}
+    (
+        select
+            *,
+            {{ ai_maturity.partition_hash(dims) }} as usage_group_hash
+        from {{ ref('int_llm_requests_measured') }}
+        where is_in_scope
+    ) as in_scope_requests
+{%- endset -%}
+
+with request_groups as (
     select
-        {{ ai_maturity.surrogate_key(dims) }} as llm_usage_id,
-        *
-    from {{ ref('int_llm_requests_measured') }}
-    where is_in_scope
-),
-
-llm_traces as (
-    select * from {{ ref('int_llm_traces_costed') }}
-),
-
-quality_evaluations as (
-    select * from {{ ref('int_llm_evaluations_attributed') }}
-    where is_quality_suite
-),
-
-request_stats as (
-    select
-        llm_usage_id,
-        {{ dims | join(', ') }},
+        {{ dim_columns }},
+        {{ ai_maturity.partition_hash(dims) }} as usage_group_hash,
         count(*) as llm_requests,
         avg(cast(response_output_tokens as {{ ai_maturity.type_double() }})) as tokens_per_response,
         count(response_output_tokens) as tokens_per_response_n,
@@ -41,42 +36,63 @@ request_stats as (
         count(case when status in ('error', 'timeout') then 1 end) as failed_requests,
         count(case when status = 'refused' then 1 end) as refused_requests,
         count(case when has_evaluation then 1 end) as evaluated_requests
-    from llm_requests
-    group by llm_usage_id, {{ dims | join(', ') }}
+    from {{ in_scope_requests }}
+    group by {{ dim_columns }}
 ),
 
--- percentiles by ranking (percentile_by_rank): quantile aggregates over this many groups spill
--- out of proportion when the memory limit is shared with another model
+-- percentiles by ranking (percentile_by_rank) in windows partitioned by one hash of the seven ids
+-- (sorting 15 M values by seven text columns costs four times as much at scale 10; the hash is
+-- tested unique over the mart's rows): quantile aggregates over this many groups spill out of
+-- proportion when the memory limit is shared with another model
 latency_p50 as (
-    {{ ai_maturity.percentile_by_rank('llm_requests', 'llm_usage_id', 'latency_per_output_token_ms', 0.5,
+    {{ ai_maturity.percentile_by_rank(in_scope_requests, 'usage_group_hash', 'latency_per_output_token_ms', 0.5,
         'latency_per_output_token_ms_p50') }}
 ),
 
 time_to_first_token_p95 as (
-    {{ ai_maturity.percentile_by_rank('llm_requests', 'llm_usage_id', 'time_to_first_token_ms', 0.95,
+    {{ ai_maturity.percentile_by_rank(in_scope_requests, 'usage_group_hash', 'time_to_first_token_ms', 0.95,
         'time_to_first_token_ms_p95') }}
 ),
 
-trace_stats as (
+-- the md5 key of each group, not of each of the 50 M requests of scale 10
+request_stats as (
     select
         {{ ai_maturity.surrogate_key(dims) }} as llm_usage_id,
-        {{ dims | join(', ') }},
-        count(*) as llm_queries,
-        sum(cost_usd) as cost_usd
-    from llm_traces
-    group by {{ dims | join(', ') }}
+        request_groups.*,
+        latency_p50.latency_per_output_token_ms_p50,
+        time_to_first_token_p95.time_to_first_token_ms_p95
+    from request_groups
+    left join latency_p50 on request_groups.usage_group_hash = latency_p50.usage_group_hash
+    left join time_to_first_token_p95 on request_groups.usage_group_hash = time_to_first_token_p95.usage_group_hash
 ),
 
-evaluation_stats as (
+trace_groups as (
     select
-        {{ ai_maturity.surrogate_key(dims) }} as llm_usage_id,
-        {{ dims | join(', ') }},
+        {{ dim_columns }},
+        count(*) as llm_queries,
+        sum(cost_usd) as cost_usd
+    from {{ ref('int_llm_traces_costed') }}
+    group by {{ dim_columns }}
+),
+
+evaluation_groups as (
+    select
+        {{ dim_columns }},
         count(case when evaluation_name = 'hallucination' and not passed then 1 end) as hallucinated_evaluations,
         count(case when evaluation_name = 'hallucination' then 1 end) as hallucination_evaluations,
         avg(case when evaluation_name = 'faithfulness' then score_value end) as faithfulness_mean,
         count(case when evaluation_name = 'faithfulness' then score_value end) as faithfulness_mean_n
-    from quality_evaluations
-    group by {{ dims | join(', ') }}
+    from {{ ref('int_llm_evaluations_attributed') }}
+    where is_quality_suite
+    group by {{ dim_columns }}
+),
+
+trace_stats as (
+    select {{ ai_maturity.surrogate_key(dims) }} as llm_usage_id, * from trace_groups
+),
+
+evaluation_stats as (
+    select {{ ai_maturity.surrogate_key(dims) }} as llm_usage_id, * from evaluation_groups
 ),
 
 usage_keys as (
@@ -103,10 +119,10 @@ final as (
         {{ e('coalesce(trace_stats.llm_queries, 0)', requests, 'bigint') }} as cost_per_query_usd_n,
         {{ e('request_stats.tokens_per_response', requests) }} as tokens_per_response,
         {{ e('coalesce(request_stats.tokens_per_response_n, 0)', requests, 'bigint') }} as tokens_per_response_n,
-        {{ e('latency_p50.latency_per_output_token_ms_p50', requests) }} as latency_per_output_token_ms_p50,
+        {{ e('request_stats.latency_per_output_token_ms_p50', requests) }} as latency_per_output_token_ms_p50,
         {{ e('coalesce(request_stats.latency_per_output_token_ms_p50_n, 0)', requests, 'bigint') }}
             as latency_per_output_token_ms_p50_n,
-        {{ e('time_to_first_token_p95.time_to_first_token_ms_p95', requests) }} as time_to_first_token_ms_p95,
+        {{ e('request_stats.time_to_first_token_ms_p95', requests) }} as time_to_first_token_ms_p95,
         {{ e('coalesce(request_stats.time_to_first_token_ms_p95_n, 0)', requests, 'bigint') }}
             as time_to_first_token_ms_p95_n,
         {{ e(ai_maturity.safe_divide('request_stats.failed_requests', 'request_stats.llm_requests'), requests) }}
@@ -127,8 +143,6 @@ final as (
         {{ e('coalesce(request_stats.llm_requests, 0)', coverage, 'bigint') }} as evaluation_coverage_n
     from usage_keys
     left join request_stats on usage_keys.llm_usage_id = request_stats.llm_usage_id
-    left join latency_p50 on usage_keys.llm_usage_id = latency_p50.llm_usage_id
-    left join time_to_first_token_p95 on usage_keys.llm_usage_id = time_to_first_token_p95.llm_usage_id
     left join trace_stats on usage_keys.llm_usage_id = trace_stats.llm_usage_id
     left join evaluation_stats on usage_keys.llm_usage_id = evaluation_stats.llm_usage_id
 )
