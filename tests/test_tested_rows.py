@@ -1,11 +1,12 @@
 """Data tests on the large incremental relations check what the last batch could have changed.
 
-`ai_maturity.tested_rows` (macros/generic_tests/tested_rows.sql) gives `column_checks` and
-`unique_combination_of_columns` the rows of the newest `_batch_at` of an incremental model, and, for
-a staging view over an incremental base table, the rows whose key group that table re-validated
-last; a full build has one batch, so every row is read. Shown here by spoiling validated rows behind
-dbt's back (a null `feature_name`, which validation never lets through) and counting what the
-compiled test sees against an independent count of the spoiled rows.
+`ai_maturity.tested_rows` (macros/generic_tests/tested_rows.sql) gives `column_checks`,
+`unique_combination_of_columns` and `batch_relationships` the rows of the newest `_batch_at` of an
+incremental model, and, for a staging view over an incremental base table, the rows whose key group
+that table re-validated last; a full build has one batch, so every row is read. Shown here by
+spoiling validated rows behind dbt's back (a null `feature_name`, which validation never lets
+through; a request removed from under its trace) and counting what the compiled test sees against
+an independent count of the spoiled rows.
 """
 
 from __future__ import annotations
@@ -127,3 +128,46 @@ def test_a_full_refresh_is_one_batch_and_every_row_is_checked(warehouse: tuple[P
     for relation, test_name in ((STG, STG_TEST), (INT, INT_TEST)):
         assert spoiled(db_path, relation) == 2
         assert failing_feature_names(db_path, work_dir, test_name) == 2
+
+
+TRACES_TEST = "ai_maturity_batch_relationships_int_llm_traces_costed_"
+
+
+def missing_references(db_path: Path, work_dir: Path) -> list[tuple[str, str]]:
+    """(column, request id) rows of the compiled batch_relationships test on int_llm_traces_costed."""
+    # dbt shortens the file name of a test with long arguments to a hash
+    paths = list((work_dir / "target" / "compiled").rglob("ai_maturity_batch_relationship*.sql"))
+    assert len(paths) == 1, paths
+    return sorted((row["column_name"], row["referenced_value"]) for row in query(db_path, paths[0].read_text()))
+
+
+def test_trace_references_are_checked_on_the_last_batch(tmp_path: Path) -> None:
+    """A trace is recomputed whenever one of its requests changes, so the traces of the last batch
+    are the ones whose first and lead requests can have gone."""
+    db_path = tmp_path / "warehouse.duckdb"
+    write_raw_tables(db_path, {
+        "teams": [{"team_id": "ml", "team_name": "ML"}],
+        "llm_requests": [
+            request("q1", "2025-01-10 10:00:00", "2025-03-01 00:00:00"),
+            request("q2", "2025-01-11 10:00:00", "2025-03-01 00:00:00"),
+        ],
+    })
+    select = ["build", "-s", "+int_llm_traces_costed", "--indirect-selection", "cautious",
+              "--exclude", "test_type:unit"]
+    first = run_dbt(select, db_path, tmp_path)
+    assert not first.failures(), first.failures()
+    append_request(db_path, "q3")
+    second = run_dbt(select, db_path, tmp_path)
+    assert not second.failures(), second.failures()
+    assert node_result(second, TRACES_TEST)["status"] == "pass"
+    # requests removed behind dbt's back: q1's trace is of an earlier batch, q3's of this one
+    with duckdb.connect(str(db_path)) as con:
+        con.execute(f"delete from {INT} where request_id in ('q1', 'q3')")
+    assert missing_references(db_path, tmp_path) == [("first_request_id", "q3"), ("lead_request_id", "q3")]
+    full = run_dbt([*select, "--full-refresh"], db_path, tmp_path)
+    assert not full.failures(), full.failures()
+    with duckdb.connect(str(db_path)) as con:
+        con.execute(f"delete from {INT} where request_id in ('q1', 'q3')")
+    assert missing_references(db_path, tmp_path) == [
+        ("first_request_id", "q1"), ("first_request_id", "q3"), ("lead_request_id", "q1"), ("lead_request_id", "q3"),
+    ]
