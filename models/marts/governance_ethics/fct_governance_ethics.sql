@@ -5,6 +5,11 @@
   (metric_mart_columns). Grain: team_id × period_start.
 -#}
 
+{#- the in-scope requests, read by each aggregate below (a column scan) rather than materialized -#}
+{%- set in_scope_requests -%}
+    (select * from {{ ref('int_llm_requests_measured') }} where is_in_scope) as in_scope_requests
+{%- endset %}
+
 with spine as (
     select * from {{ ref('int_team_periods') }}
 ),
@@ -19,11 +24,6 @@ bias_audits as (
 
 model_versions as (
     select * from {{ ref('int_model_versions_documented') }}
-),
-
-llm_requests as (
-    select * from {{ ref('int_llm_requests_measured') }}
-    where is_in_scope
 ),
 
 llm_traces as (
@@ -89,6 +89,18 @@ documentation_stats as (
     group by team_id, period_start
 ),
 
+-- percentiles by ranking (percentile_by_rank), not quantile aggregates: their states over 50 M
+-- requests (scale 10) spilled until the disk was full while fct_llm_usage shared the memory limit
+latency_p50 as (
+    {{ ai_maturity.percentile_by_rank(in_scope_requests, 'team_id, period_start', 'latency_per_output_token_ms', 0.5,
+        'latency_per_output_token_ms_p50') }}
+),
+
+time_to_first_token_p95 as (
+    {{ ai_maturity.percentile_by_rank(in_scope_requests, 'team_id, period_start', 'time_to_first_token_ms', 0.95,
+        'time_to_first_token_ms_p95') }}
+),
+
 request_stats as (
     select
         team_id,
@@ -97,15 +109,13 @@ request_stats as (
         sum(cost_usd) as cost_usd,
         avg(cast(response_output_tokens as {{ ai_maturity.type_double() }})) as tokens_per_response,
         count(response_output_tokens) as tokens_per_response_n,
-        {{ ai_maturity.median('latency_per_output_token_ms') }} as latency_per_output_token_ms_p50,
         count(latency_per_output_token_ms) as latency_per_output_token_ms_p50_n,
-        {{ ai_maturity.percentile_cont('time_to_first_token_ms', 0.95) }} as time_to_first_token_ms_p95,
         count(time_to_first_token_ms) as time_to_first_token_ms_p95_n,
         cast(sum(useful_output_tokens) as {{ dbt.type_bigint() }}) as useful_output_tokens,
         count(case when status = 'refused' then 1 end) as refused_requests,
         count(case when has_evaluation then 1 end) as evaluated_requests,
         count(case when has_provenance_ids then 1 end) as traceable_requests
-    from llm_requests
+    from {{ in_scope_requests }}
     group by team_id, period_start
 ),
 
@@ -177,9 +187,9 @@ metrics as (
         coalesce(trace_stats.llm_queries, 0) as cost_per_query_usd_n,
         request_stats.tokens_per_response,
         coalesce(request_stats.tokens_per_response_n, 0) as tokens_per_response_n,
-        request_stats.latency_per_output_token_ms_p50,
+        latency_p50.latency_per_output_token_ms_p50,
         coalesce(request_stats.latency_per_output_token_ms_p50_n, 0) as latency_per_output_token_ms_p50_n,
-        request_stats.time_to_first_token_ms_p95,
+        time_to_first_token_p95.time_to_first_token_ms_p95,
         coalesce(request_stats.time_to_first_token_ms_p95_n, 0) as time_to_first_token_ms_p95_n,
         {{ ai_maturity.safe_divide('coalesce(request_stats.cost_usd, 0)', 'request_stats.useful_output_tokens') }}
             as cost_per_useful_token_usd,
@@ -229,6 +239,12 @@ metrics as (
     left join request_stats
         on spine.team_id = request_stats.team_id
         and spine.period_start = request_stats.period_start
+    left join latency_p50
+        on spine.team_id = latency_p50.team_id
+        and spine.period_start = latency_p50.period_start
+    left join time_to_first_token_p95
+        on spine.team_id = time_to_first_token_p95.team_id
+        and spine.period_start = time_to_first_token_p95.period_start
     left join remediation_interval
         on spine.team_id = remediation_interval.team_id
         and spine.period_start = remediation_interval.period_start
