@@ -70,9 +70,8 @@ def failing_feature_names(db_path: Path, work_dir: Path, test_name: str) -> int:
     return sum(row["failing_rows"] for row in rows if row["column_name"] == "feature_name")
 
 
-@pytest.fixture()
-def warehouse(tmp_path: Path) -> tuple[Path, Path]:
-    db_path = tmp_path / "warehouse.duckdb"
+def write_two_requests(db_path: Path) -> None:
+    """The raw tables of the first load: team ml with requests q1 and q2."""
     write_raw_tables(db_path, {
         "teams": [{"team_id": "ml", "team_name": "ML"}],
         "llm_requests": [
@@ -80,6 +79,12 @@ def warehouse(tmp_path: Path) -> tuple[Path, Path]:
             request("q2", "2025-01-11 10:00:00", "2025-03-01 00:00:00"),
         ],
     })
+
+
+@pytest.fixture()
+def warehouse(tmp_path: Path) -> tuple[Path, Path]:
+    db_path = tmp_path / "warehouse.duckdb"
+    write_two_requests(db_path)
     first = build(db_path, tmp_path)
     assert not first.failures(), first.failures()
     return db_path, tmp_path
@@ -145,13 +150,7 @@ def test_trace_references_are_checked_on_the_last_batch(tmp_path: Path) -> None:
     """A trace is recomputed whenever one of its requests changes, so the traces of the last batch
     are the ones whose first and lead requests can have gone."""
     db_path = tmp_path / "warehouse.duckdb"
-    write_raw_tables(db_path, {
-        "teams": [{"team_id": "ml", "team_name": "ML"}],
-        "llm_requests": [
-            request("q1", "2025-01-10 10:00:00", "2025-03-01 00:00:00"),
-            request("q2", "2025-01-11 10:00:00", "2025-03-01 00:00:00"),
-        ],
-    })
+    write_two_requests(db_path)
     select = ["build", "-s", "+int_llm_traces_costed", "--indirect-selection", "cautious",
               "--exclude", "test_type:unit"]
     first = run_dbt(select, db_path, tmp_path)

@@ -89,17 +89,8 @@ documentation_stats as (
     group by team_id, period_start
 ),
 
--- percentiles by ranking (percentile_by_rank), not quantile aggregates: their states over 50 M
--- requests (scale 10) spilled until the disk was full while fct_llm_usage shared the memory limit
-latency_p50 as (
-    {{ ai_maturity.percentile_by_rank(in_scope_requests, 'team_id, period_start', 'latency_per_output_token_ms', 0.5,
-        'latency_per_output_token_ms_p50') }}
-),
-
-time_to_first_token_p95 as (
-    {{ ai_maturity.percentile_by_rank(in_scope_requests, 'team_id, period_start', 'time_to_first_token_ms', 0.95,
-        'time_to_first_token_ms_p95') }}
-),
+-- percentiles by ranking, not quantile aggregates (llm_request_percentile_ctes)
+{{ ai_maturity.llm_request_percentile_ctes(in_scope_requests, 'team_id, period_start') }},
 
 request_stats as (
     select

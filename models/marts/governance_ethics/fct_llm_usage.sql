@@ -40,19 +40,10 @@ with request_groups as (
     group by {{ dim_columns }}
 ),
 
--- percentiles by ranking (percentile_by_rank) in windows partitioned by one hash of the seven ids
--- (sorting 15 M values by seven text columns costs four times as much at scale 10; the hash is
--- tested unique over the mart's rows): quantile aggregates over this many groups spill out of
--- proportion when the memory limit is shared with another model
-latency_p50 as (
-    {{ ai_maturity.percentile_by_rank(in_scope_requests, 'usage_group_hash', 'latency_per_output_token_ms', 0.5,
-        'latency_per_output_token_ms_p50') }}
-),
-
-time_to_first_token_p95 as (
-    {{ ai_maturity.percentile_by_rank(in_scope_requests, 'usage_group_hash', 'time_to_first_token_ms', 0.95,
-        'time_to_first_token_ms_p95') }}
-),
+-- percentiles by ranking (llm_request_percentile_ctes) in windows partitioned by one hash of the
+-- seven ids (sorting 15 M values by seven text columns costs four times as much at scale 10; the
+-- hash is tested unique over the mart's rows)
+{{ ai_maturity.llm_request_percentile_ctes(in_scope_requests, 'usage_group_hash') }},
 
 -- the md5 key of each group, not of each of the 50 M requests of scale 10
 request_stats as (
