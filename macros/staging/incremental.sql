@@ -85,10 +85,7 @@
         select {{ group_key }}
         from ({{ delivered }}) as delivered
         where delivered._loaded_at is null
-            or delivered._loaded_at > coalesce(
-                (select {{ dbt.dateadd('hour', -lookback, 'max(_loaded_at)') }} from {{ this }}),
-                cast('1900-01-01' as {{ dbt.type_timestamp() }})
-            )
+            or delivered._loaded_at > {{ ai_maturity.load_watermark(lookback) }}
     {%- endset %}
     {%- set groups %}
         {#- a recent group is re-validated when it holds another number of raw rows than were validated -#}
@@ -122,22 +119,58 @@
         )
         {%- endfor %}
     {%- endset %}
-    {{ return(ai_maturity.rows_of_groups(delivered, group_key, groups)) }}
+    {{ return(ai_maturity.rows_of_groups(table_name, delivered, group_key, groups)) }}
+{% endmacro %}
+
+{#- The newest `_loaded_at` this base table validated minus `lookback_hours`, as a timestamp literal
+    (1900-01-01 when it holds none): read once when the run compiles, so the raw scans filter on a
+    constant and skip the row groups loaded before it by their min/max (a scalar subquery cannot).
+    The engine formats the value (in the session's UTC), not the Python driver. -#}
+{% macro load_watermark(lookback_hours) %}
+    {%- set watermark = none -%}
+    {%- if execute -%}
+        {%- set query -%}
+            select cast({{ dbt.dateadd('hour', -lookback_hours, 'max(_loaded_at)') }} as {{ dbt.type_string() }}) as watermark
+            from {{ this }}
+        {%- endset -%}
+        {%- set watermark = run_query(query).columns[0].values()[0] -%}
+    {%- endif -%}
+    {{- return("cast('" ~ (watermark or '1900-01-01') ~ "' as " ~ dbt.type_timestamp() ~ ")") -}}
 {% endmacro %}
 
 {#- The delivered rows to re-validate, given `groups`, a query of the keys (`group_key`) of the groups
     to re-validate. -#}
-{% macro rows_of_groups(delivered, group_key, groups) %}{{ return(adapter.dispatch('rows_of_groups', 'ai_maturity')(delivered, group_key, groups)) }}{% endmacro %}
-{% macro default__rows_of_groups(delivered, group_key, groups) %}
+{% macro rows_of_groups(table_name, delivered, group_key, groups) %}{{ return(adapter.dispatch('rows_of_groups', 'ai_maturity')(table_name, delivered, group_key, groups)) }}{% endmacro %}
+{% macro default__rows_of_groups(table_name, delivered, group_key, groups) %}
     select delivered.*
     from ({{ delivered }}) as delivered
     where {{ group_key }} in ({{ groups }})
 {%- endmacro %}
 
+{#- DuckDB: the row ids of those groups from a scan of their key columns, then every column of just
+    those rows (a filter on `rowid`); filtering the full-width scan itself reads every column of every
+    row. A raw relation that is not a table (a view, a file) has no `rowid`: the default then. -#}
+{% macro duckdb__rows_of_groups(table_name, delivered, group_key, groups) %}
+    {%- set relation = source('ai_maturity_raw', table_name) -%}
+    {%- set existing = adapter.get_relation(database=relation.database, schema=relation.schema, identifier=relation.identifier)
+        if ai_maturity.is_table_enabled(table_name) else none -%}
+    {%- if existing is none or existing.type != 'table' -%}
+        {{ return(ai_maturity.default__rows_of_groups(table_name, delivered, group_key, groups)) }}
+    {%- endif -%}
+    {%- set row_ids -%}
+        rowid in (
+            select delivered._raw_row_id
+            from ({{ ai_maturity.select_raw_columns(table_name, row_id='rowid') }}) as delivered
+            where {{ group_key }} in ({{ groups }})
+        )
+    {%- endset -%}
+    {{ return(ai_maturity.select_raw_columns(table_name, where=row_ids)) }}
+{%- endmacro %}
+
 {#- Spark: every delivered row of the partitions that hold one of `groups` before or after this run
     (an insert_overwrite replaces whole partitions): the rows of `groups` and of every group stored in
     such a partition (an unchanged group keeps its partition: its first `_loaded_at` is the same). -#}
-{% macro spark__rows_of_groups(delivered, group_key, groups) %}
+{% macro spark__rows_of_groups(table_name, delivered, group_key, groups) %}
     {%- set touched_partitions -%}
         select {{ ai_maturity.load_month('min(_loaded_at)') }} as batch_partition
         from ({{ delivered }}) as delivered

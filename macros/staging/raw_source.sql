@@ -29,9 +29,10 @@
   `select` of every contract column of a raw table, cast to its contract type (timestamps to UTC).
   A missing optional column becomes a typed null; a missing required column or required table
   fails with a message naming it; a disabled optional table gives no rows.
-  Parse-time (not execute) output is never run.
+  Parse-time (not execute) output is never run. `row_id`, an expression of the raw relation, adds
+  the column `_raw_row_id`; `where`, a condition on the raw relation's own columns, filters it.
 -#}
-{% macro select_raw_columns(table_name) %}
+{% macro select_raw_columns(table_name, row_id=none, where=none) %}
     {%- set relation = source('ai_maturity_raw', table_name) -%}
     {%- if not execute -%}
         {{ return('select 1 as placeholder from ' ~ relation) }}
@@ -75,10 +76,16 @@
             {{ ai_maturity.to_utc_timestamp(adapter.quote(name)) }}
         {%- else -%}
             {{ ai_maturity.try_cast(adapter.quote(name), logical_type) }}
-        {%- endif %} as {{ name }}{{ "," if not loop.last }}
+        {%- endif %} as {{ name }}{{ "," if not loop.last or row_id }}
     {%- endfor %}
+    {%- if row_id %}
+        {{ row_id }} as _raw_row_id
+    {%- endif %}
     {%- if enabled %}
     from {{ relation }}
+    {%- if where %}
+    where {{ where }}
+    {%- endif %}
     {%- else %}
     {#- a one-row relation filtered to nothing: same columns, no rows #}
     from (select 1 as no_rows) as disabled_table
