@@ -35,15 +35,18 @@
 -#}
 {% macro changed_values(table_name, expression) %}
     {%- set relation = ref('base_ai_maturity_raw__' ~ table_name) -%}
-    {%- set since -%}
-        coalesce((select max(_batch_at) from {{ this }}), cast('1900-01-01' as {{ dbt.type_timestamp() }}))
-    {%- endset -%}
     {%- set query -%}
         select {{ expression }} as changed_key
         from {{ relation }}
-        where _batch_at > {{ since }}
+        where _batch_at > {{ ai_maturity.changed_since() }}
     {%- endset -%}
     {{ return(query) }}
+{% endmacro %}
+
+{#- This model's newest `_batch_at` (1900-01-01 when it has none): a base row validated after it is
+    new to the model. -#}
+{% macro changed_since() %}
+    {{- return("coalesce((select max(_batch_at) from " ~ this ~ "), cast('1900-01-01' as " ~ dbt.type_timestamp() ~ "))") -}}
 {% endmacro %}
 
 {#-
