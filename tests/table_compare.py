@@ -52,11 +52,16 @@ RUN_COLUMNS = frozenset({"_batch_at"})
 def read_duckdb(con: duckdb.DuckDBPyConnection, relation: str) -> Table:
     """Every row of a relation (a table or a read_parquet(...) call) with its column type families,
     without the run's bookkeeping columns (RUN_COLUMNS)."""
-    described = [row for row in con.execute(f"describe select * from {relation}").fetchall() if row[0] not in RUN_COLUMNS]
+    described = [
+        row for row in con.execute(f"describe select * from {relation}").fetchall() if row[0] not in RUN_COLUMNS
+    ]
     columns = [row[0] for row in described]
     families = {row[0]: type_family(row[1]) for row in described}
     selected = ", ".join(f'"{column}"' for column in columns)
-    rows = [tuple(normalize(value) for value in row) for row in con.execute(f"select {selected} from {relation}").fetchall()]
+    rows = [
+        tuple(normalize(value) for value in row)
+        for row in con.execute(f"select {selected} from {relation}").fetchall()
+    ]
     return Table(columns, families, rows)
 
 
