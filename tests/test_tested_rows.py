@@ -5,7 +5,7 @@
 incremental model, and, for a staging view over an incremental base table, the rows whose key group
 that table re-validated last; a full build has one batch, so every row is read. Shown here by
 spoiling validated rows behind dbt's back (a null `feature_name`, which validation never lets
-through; a request removed from under its trace) and counting what the compiled test sees against
+through; a request removed from under its trace or its chunk) and counting what the compiled test sees against
 an independent count of the spoiled rows.
 """
 
@@ -90,15 +90,19 @@ def warehouse(tmp_path: Path) -> tuple[Path, Path]:
     return db_path, tmp_path
 
 
-def append_request(db_path: Path, request_id: str) -> None:
-    """A new request loaded five days after the first two (outside the 48 h lookback)."""
-    row = request(request_id, "2025-03-05 10:00:00", "2025-03-06 00:00:00")
+def insert_raw(db_path: Path, table: str, row: dict[str, Any]) -> None:
+    """One more raw row, as a loader appends it."""
     with duckdb.connect(str(db_path)) as con:
         names = list(row)
         con.execute(
-            f"insert into raw.llm_requests ({', '.join(names)}) values ({', '.join('?' for _ in names)})",
+            f"insert into raw.{table} ({', '.join(names)}) values ({', '.join('?' for _ in names)})",
             [row[name] for name in names],
         )
+
+
+def append_request(db_path: Path, request_id: str) -> None:
+    """A new request loaded five days after the first two (outside the 48 h lookback)."""
+    insert_raw(db_path, "llm_requests", request(request_id, "2025-03-05 10:00:00", "2025-03-06 00:00:00"))
 
 
 def test_an_incremental_run_checks_its_own_batch_only(warehouse: tuple[Path, Path]) -> None:
@@ -138,12 +142,19 @@ def test_a_full_refresh_is_one_batch_and_every_row_is_checked(warehouse: tuple[P
 TRACES_TEST = "ai_maturity_batch_relationships_int_llm_traces_costed_"
 
 
+def batch_relationships_rows(db_path: Path, work_dir: Path, model: str) -> list[dict[str, Any]]:
+    """Rows of the compiled batch_relationships test on `model`, run as dbt would."""
+    # dbt shortens the file name of a test with long arguments to a hash: find it by what it reads
+    tests = [path.read_text() for path in (work_dir / "target" / "compiled").rglob("ai_maturity_batch_relationship*.sql")]
+    compiled = [sql for sql in tests if model in sql]
+    assert len(compiled) == 1, compiled
+    return query(db_path, compiled[0])
+
+
 def missing_references(db_path: Path, work_dir: Path) -> list[tuple[str, str]]:
     """(column, request id) rows of the compiled batch_relationships test on int_llm_traces_costed."""
-    # dbt shortens the file name of a test with long arguments to a hash
-    paths = list((work_dir / "target" / "compiled").rglob("ai_maturity_batch_relationship*.sql"))
-    assert len(paths) == 1, paths
-    return sorted((row["column_name"], row["referenced_value"]) for row in query(db_path, paths[0].read_text()))
+    rows = batch_relationships_rows(db_path, work_dir, "int_llm_traces_costed")
+    return sorted((row["column_name"], row["referenced_value"]) for row in rows)
 
 
 def test_trace_references_are_checked_on_the_last_batch(tmp_path: Path) -> None:
@@ -170,3 +181,43 @@ def test_trace_references_are_checked_on_the_last_batch(tmp_path: Path) -> None:
     assert missing_references(db_path, tmp_path) == [
         ("first_request_id", "q1"), ("first_request_id", "q3"), ("lead_request_id", "q1"), ("lead_request_id", "q3"),
     ]
+
+
+CHUNKS_BASE = "main_ai_maturity_staging.base_ai_maturity_raw__llm_request_chunks"
+
+
+def missing_chunk_requests(db_path: Path, work_dir: Path) -> list[str]:
+    """Request ids the compiled batch_relationships test on stg_ai_maturity_raw__llm_request_chunks reports."""
+    rows = batch_relationships_rows(db_path, work_dir, "llm_request_chunks")
+    return sorted(row["referenced_value"] for row in rows)
+
+
+def test_chunk_requests_are_checked_on_the_last_batch(tmp_path: Path) -> None:
+    """A re-delivered request re-validates the chunks that reference it, so the chunks of the last
+    batch are the ones whose request can have changed or gone."""
+    db_path = tmp_path / "warehouse.duckdb"
+    write_two_requests(db_path)
+    for request_id in ("q1", "q2"):
+        insert_raw(db_path, "llm_request_chunks", {
+            "request_id": request_id, "chunk_id": f"c_{request_id}", "kind": "retrieved", "rank": 1,
+            "_loaded_at": "2025-03-01 00:00:00",
+        })
+    select = ["build", "-s", "+stg_ai_maturity_raw__llm_request_chunks", "--indirect-selection", "cautious",
+              "--exclude", "test_type:unit"]
+    first = run_dbt(select, db_path, tmp_path)
+    assert not first.failures(), first.failures()
+    # q2 delivered again five days later (outside the lookback): its chunk is re-validated with it
+    insert_raw(db_path, "llm_requests", request("q2", "2025-01-11 10:00:00", "2025-03-06 00:00:00"))
+    second = run_dbt(select, db_path, tmp_path)
+    assert not second.failures(), second.failures()
+    batches = query(db_path, f"select request_id, _batch_at from {CHUNKS_BASE} order by request_id")
+    assert batches[0]["_batch_at"] < batches[1]["_batch_at"]
+    # both requests removed behind dbt's back: only q2's chunk is of the last batch
+    with duckdb.connect(str(db_path)) as con:
+        con.execute(f"delete from {BASE} where request_id in ('q1', 'q2')")
+    assert missing_chunk_requests(db_path, tmp_path) == ["q2"]
+    full = run_dbt([*select, "--full-refresh"], db_path, tmp_path)
+    assert not full.failures(), full.failures()
+    with duckdb.connect(str(db_path)) as con:
+        con.execute(f"delete from {BASE} where request_id in ('q1', 'q2')")
+    assert missing_chunk_requests(db_path, tmp_path) == ["q1", "q2"]
