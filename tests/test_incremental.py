@@ -2,9 +2,9 @@
 
 The raw data is the small demo plus late re-deliveries that change old rows (a deployment turned
 failed, a request's cost, a request moved to an unknown team so its chunks and evaluations become
-orphans, a service handed to another team, a request moved to another trace, a RAG question
-with one more relevant chunk), late-arriving events for early periods, and exact
-copies of early rows (equal and null `_loaded_at`). It is built (a) in one full refresh and (b) as
+orphans, a service handed to another team, a request moved to another trace, a request moved to
+another feature, evaluations moved a month later, a RAG question with one more relevant chunk),
+late-arriving events for early periods, and exact copies of early rows (equal and null `_loaded_at`). It is built (a) in one full refresh and (b) as
 randomized incremental batches drawn by hypothesis: cut points on the `_loaded_at` timeline, rows
 that land one batch late within the lookback window, rows with a null `_loaded_at` in any batch,
 and one batch holding only the duplicate copies. After every batch every raw row is accounted for;
@@ -76,6 +76,23 @@ REDELIVERIES = [
     f"""insert into raw.rag_eval_cases select * replace ('late-chunk' as chunk_id, {LATE} + interval 8 hour as _loaded_at)
         from raw.rag_eval_cases where (case_id, chunk_id) in (
             select case_id, min(chunk_id) from raw.rag_eval_cases group by case_id order by case_id limit 1)""",
+    # a production request with quality-suite evaluations moves to another feature: its request,
+    # query and evaluation usage groups (fct_llm_usage) move with it
+    f"""insert into raw.llm_requests select * replace ('moved-feature' as feature_name, {LATE} + interval 9 hour as _loaded_at)
+        from raw.llm_requests where request_id in (
+            select min(r.request_id) from raw.llm_requests as r inner join raw.llm_evaluations as e using (request_id)
+            where r.environment = 'production' and e.suite in ('production_sample', 'human_review'))""",
+    # a hallucination verdict re-delivered a month later, and that of the moved request: each moves
+    # to another period (under its request's ids, old and new)
+    f"""insert into raw.llm_evaluations select * replace (evaluated_at + interval 31 day as evaluated_at,
+            {LATE} + interval 10 hour as _loaded_at)
+        from raw.llm_evaluations where evaluation_id in (
+            select min(evaluation_id) from raw.llm_evaluations
+            where suite = 'production_sample' and evaluation_name = 'hallucination' and request_id is not null
+            union all
+            select min(evaluation_id) from raw.llm_evaluations
+            where evaluation_name = 'hallucination' and suite in ('production_sample', 'human_review')
+                and request_id in (select request_id from raw.llm_requests where feature_name = 'moved-feature'))""",
     # late-arriving events of early periods
     f"""update raw.product_events set _loaded_at = {LATE} + interval 5 hour
         where event_id in (select event_id from raw.product_events order by occurred_at, event_id limit 5)""",

@@ -108,10 +108,11 @@ changed as (
 
 {#-
   `union all` the rows that replace the changed keys the model no longer produces (nothing on a
-  full build): the key, every other column null (`_batch_at` null marks a tombstone). `computed` is
-  the CTE of the model's new rows, in the model's column order.
+  full build): the key, the `carried` columns of the CTE `changed` (where a contract needs them not
+  null), every other column null (`_batch_at` null marks a tombstone). `computed` is the CTE of
+  the model's new rows, in the model's column order.
 -#}
-{% macro union_tombstones(key_column, computed) %}
+{% macro union_tombstones(key_column, computed, carried=[]) %}
     {%- if not ai_maturity.recomputes_changed_only() -%}
         {{ return('') }}
     {%- endif -%}
@@ -122,6 +123,8 @@ changed as (
     {%- for column in columns %}
         {% if column.name | lower == key_column | lower -%}
             changed.changed_key
+        {%- elif column.name | lower in carried -%}
+            changed.{{ column.name }}
         {%- else -%}
             cast(null as {{ column.data_type }})
         {%- endif %} as {{ column.name }}{{ ',' if not loop.last }}

@@ -6,6 +6,8 @@
   faithfulness and instruction following. Grain: evaluation_id. Incremental: recomputes the
   changed evaluations and those of a changed request (macros/intermediate/changed_entities.sql).
 -#}
+{%- set usage_ids = ai_maturity.llm_evaluation_usage_ids('evaluations', 'requests') -%}
+
 with {{ ai_maturity.changed_keys_cte(
     {'llm_evaluations': 'evaluation_id'},
     related=[('llm_evaluations', 'evaluation_id', 'request_id', 'llm_requests', 'request_id')],
@@ -27,12 +29,12 @@ attributed as (
         evaluations.request_id,
         coalesce(requests.trace_id, evaluations.trace_id) as trace_id,
         requests.request_id is not null as has_request,
-        coalesce(requests.team_id, evaluations.team_id) as team_id,
-        coalesce(requests.feature_name, evaluations.feature_name) as feature_name,
-        requests.response_model,
-        coalesce(requests.model_version, evaluations.model_version) as model_version,
-        coalesce(requests.prompt_hash, evaluations.prompt_hash) as prompt_hash,
-        coalesce(requests.retrieval_config_id, evaluations.retrieval_config_id) as retrieval_config_id,
+        {{ usage_ids.team_id }} as team_id,
+        {{ usage_ids.feature_name }} as feature_name,
+        {{ usage_ids.response_model }} as response_model,
+        {{ usage_ids.model_version }} as model_version,
+        {{ usage_ids.prompt_hash }} as prompt_hash,
+        {{ usage_ids.retrieval_config_id }} as retrieval_config_id,
         evaluations.evaluated_at,
         evaluations.period_start,
         evaluations.suite,

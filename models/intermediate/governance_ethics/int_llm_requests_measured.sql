@@ -5,6 +5,8 @@
   Grain: request_id. Incremental: recomputes the requests whose row, evaluations, chunks or
   down-votes changed (macros/intermediate/changed_entities.sql).
 -#}
+{%- set scenario_ids = ai_maturity.llm_request_scenario_ids('requests') -%}
+
 with {{ ai_maturity.changed_keys_cte({
     'llm_requests': 'request_id',
     'llm_evaluations': 'request_id',
@@ -67,16 +69,16 @@ joined as (
         {{ ai_maturity.llm_trace_key('requests.trace_id', 'requests.request_id') }} as trace_key,
         requests.parent_request_id,
         requests.team_id,
-        requests.feature_name,
+        {{ scenario_ids.feature_name }} as feature_name,
         requests.environment,
         {{ ai_maturity.llm_request_in_scope('requests') }} as is_in_scope,
         requests.operation_name,
         requests.provider_name,
         requests.request_model,
-        coalesce(requests.response_model, requests.request_model) as response_model,
-        coalesce(requests.model_version, requests.response_model) as model_version,
-        requests.prompt_hash,
-        requests.retrieval_config_id,
+        {{ scenario_ids.response_model }} as response_model,
+        {{ scenario_ids.model_version }} as model_version,
+        {{ scenario_ids.prompt_hash }} as prompt_hash,
+        {{ scenario_ids.retrieval_config_id }} as retrieval_config_id,
         requests.eval_case_id,
         requests.is_streaming,
         requests.status,

@@ -5,12 +5,30 @@
   under their own ids; a query (trace) under the ids of its first request, with the cost of every
   request in it; an evaluation in the period of evaluated_at under its request's ids (else its own).
   Grain: llm_usage_id (a deterministic key of those seven columns, nulls spelled out).
+
+  Incremental on DuckDB and PostgreSQL (delete+insert on llm_usage_id; a table on Spark): a run
+  recomputes only the usage groups the raw batches since its newest `_batch_at` can have changed
+  (the CTE `changed`, below) and reads the rest of each input only to skip it. A group that no
+  longer has any row comes out as a tombstone (its key, team and period; a null `_batch_at`),
+  deleted by the post-hook.
 -#}
 {%- set e = ai_maturity.when_tables_enabled -%}
 {%- set requests = ['llm_requests'] -%}
 {%- set evaluations = ['llm_evaluations'] -%}
 {%- set coverage = ['llm_requests', 'llm_evaluations'] -%}
 {%- set dims = ['team_id', 'period_start', 'feature_name', 'response_model', 'model_version', 'prompt_hash', 'retrieval_config_id'] -%}
+{%- set scenario_dims = dims[2:] -%}
+{%- set incremental_run = ai_maturity.recomputes_changed_only() -%}
+{#- the base tables and staged evaluations an incremental run reads, ref'd on every parse -#}
+{%- if not execute -%}
+    {%- do ref('base_ai_maturity_raw__llm_requests') -%}
+    {%- do ref('base_ai_maturity_raw__llm_evaluations') -%}
+    {%- do ref('stg_ai_maturity_raw__llm_evaluations') -%}
+{%- endif -%}
+{#- an input row's group is one this run recomputes (always true on a full build) -#}
+{%- set in_changed_group = (
+    ai_maturity.partition_hash(dims) ~ ' in (select changed_group_hash from changed)' if incremental_run else 'true'
+) -%}
 
 {%- set dim_columns = dims | join(', ') -%}
 {#- the in-scope requests, read by each aggregate below (a column scan) rather than materialized -#}
@@ -21,10 +39,147 @@
             {{ ai_maturity.partition_hash(dims) }} as usage_group_hash
         from {{ ref('int_llm_requests_measured') }}
         where is_in_scope
+            and {{ in_changed_group }}
     ) as in_scope_requests
 {%- endset -%}
 
-with request_groups as (
+with
+{%- if incremental_run %}
+    {%- do ai_maturity.assert_history_settings_unchanged(with_periods=true) %}
+    {%- set versions = ai_maturity.llm_request_scenario_ids('versions') %}
+    {%- set attributed = ai_maturity.llm_evaluation_usage_ids('evaluations', 'requests') %}
+    -- The groups this run recomputes: every group that a row changed since the mart's newest
+    -- _batch_at counts in now or counted in before. A base table keeps every version of a
+    -- re-validated key group (the old version of a re-delivered row names the group it counted
+    -- in); the rows that did not change are read as they are now.
+    changed_request_versions as (
+        select
+            versions.request_id,
+            {{ ai_maturity.llm_trace_key('versions.trace_id', 'versions.request_id') }} as trace_key,
+            versions.team_id,
+            {{ ai_maturity.staged_period_start('llm_requests') }},
+            {{ versions.feature_name }} as feature_name,
+            {{ versions.response_model }} as response_model,
+            {{ versions.model_version }} as model_version,
+            {{ versions.prompt_hash }} as prompt_hash,
+            {{ versions.retrieval_config_id }} as retrieval_config_id
+        from {{ ref('base_ai_maturity_raw__llm_requests') }} as versions
+        where versions._batch_at > {{ ai_maturity.changed_since() }}
+    ),
+
+    -- requests: every version of a changed request, and the requests recomputed for their evaluations
+    request_group_candidates as (
+        select {{ dim_columns }} from changed_request_versions
+        union all
+        select {{ dim_columns }} from {{ ref('int_llm_requests_measured') }}
+        where _batch_at > {{ ai_maturity.changed_since() }}
+    ),
+
+    -- queries: a query counts under the team and period of one of its requests (the first) and the
+    -- scenario ids of another (the lead): every pair of the requests it has now or had before
+    trace_members as (
+        select trace_key, {{ dim_columns }} from changed_request_versions
+        union
+        select trace_key, {{ dim_columns }} from {{ ref('int_llm_requests_measured') }}
+        where trace_key in (select changed_request_versions.trace_key from changed_request_versions)
+    ),
+
+    trace_group_candidates as (
+        select
+            firsts.team_id,
+            firsts.period_start,
+            leads.feature_name,
+            leads.response_model,
+            leads.model_version,
+            leads.prompt_hash,
+            leads.retrieval_config_id
+        from trace_members as firsts
+        inner join trace_members as leads on firsts.trace_key = leads.trace_key
+    ),
+
+    -- evaluations: every version of a changed evaluation and the current evaluations of a changed
+    -- request, each in its own period under its own ids and under those of every version of its
+    -- request
+    changed_evaluations as (
+        select
+            evaluation_versions.request_id,
+            evaluation_versions.team_id,
+            {{ ai_maturity.staged_period_start('llm_evaluations') }},
+            evaluation_versions.feature_name,
+            evaluation_versions.model_version,
+            evaluation_versions.prompt_hash,
+            evaluation_versions.retrieval_config_id
+        from {{ ref('base_ai_maturity_raw__llm_evaluations') }} as evaluation_versions
+        where evaluation_versions._batch_at > {{ ai_maturity.changed_since() }}
+        union
+        select
+            request_id,
+            team_id,
+            period_start,
+            feature_name,
+            model_version,
+            prompt_hash,
+            retrieval_config_id
+        from {{ ref('stg_ai_maturity_raw__llm_evaluations') }}
+        where request_id in (select changed_request_versions.request_id from changed_request_versions)
+    ),
+
+    evaluated_request_versions as (
+        select request_id, team_id, {{ scenario_dims | join(', ') }} from changed_request_versions
+        union
+        select request_id, team_id, {{ scenario_dims | join(', ') }} from {{ ref('int_llm_requests_measured') }}
+        where request_id in (select changed_evaluations.request_id from changed_evaluations)
+    ),
+
+    evaluation_group_candidates as (
+        select
+            team_id,
+            period_start,
+            feature_name,
+            cast(null as {{ dbt.type_string() }}) as response_model,
+            model_version,
+            prompt_hash,
+            retrieval_config_id
+        from changed_evaluations
+        union all
+        select
+            {{ attributed.team_id }} as team_id,
+            evaluations.period_start,
+            {{ attributed.feature_name }} as feature_name,
+            {{ attributed.response_model }} as response_model,
+            {{ attributed.model_version }} as model_version,
+            {{ attributed.prompt_hash }} as prompt_hash,
+            {{ attributed.retrieval_config_id }} as retrieval_config_id
+        from changed_evaluations as evaluations
+        inner join evaluated_request_versions as requests on evaluations.request_id = requests.request_id
+    ),
+
+    changed_groups as (
+        select distinct {{ dim_columns }}
+        from (
+            select {{ dim_columns }} from request_group_candidates
+            union all
+            select {{ dim_columns }} from trace_group_candidates
+            union all
+            select {{ dim_columns }} from evaluation_group_candidates
+        ) as candidates
+        -- a mart row always has a team and a period
+        where team_id is not null and period_start is not null
+    ),
+
+    -- changed_key: the mart's key (of the tombstones); changed_group_hash: what the inputs are
+    -- filtered by
+    changed as (
+        select
+            {{ ai_maturity.surrogate_key(dims) }} as changed_key,
+            {{ ai_maturity.partition_hash(dims) }} as changed_group_hash,
+            team_id,
+            period_start
+        from changed_groups
+    ),
+{%- endif %}
+
+request_groups as (
     select
         {{ dim_columns }},
         {{ ai_maturity.partition_hash(dims) }} as usage_group_hash,
@@ -63,6 +218,7 @@ trace_groups as (
         count(*) as llm_queries,
         sum(cost_usd) as cost_usd
     from {{ ref('int_llm_traces_costed') }}
+    where {{ in_changed_group }}
     group by {{ dim_columns }}
 ),
 
@@ -75,6 +231,7 @@ evaluation_groups as (
         count(case when evaluation_name = 'faithfulness' then score_value end) as faithfulness_mean_n
     from {{ ref('int_llm_evaluations_attributed') }}
     where is_quality_suite
+        and {{ in_changed_group }}
     group by {{ dim_columns }}
 ),
 
@@ -94,7 +251,7 @@ usage_keys as (
     select llm_usage_id, {{ dims | join(', ') }} from evaluation_stats
 ),
 
-final as (
+usage_rows as (
     select
         usage_keys.llm_usage_id,
         usage_keys.team_id,
@@ -131,11 +288,17 @@ final as (
         {{ e('coalesce(evaluation_stats.faithfulness_mean_n, 0)', evaluations, 'bigint') }} as faithfulness_mean_n,
         {{ e(ai_maturity.safe_divide('request_stats.evaluated_requests', 'request_stats.llm_requests'), coverage) }}
             as evaluation_coverage,
-        {{ e('coalesce(request_stats.llm_requests, 0)', coverage, 'bigint') }} as evaluation_coverage_n
+        {{ e('coalesce(request_stats.llm_requests, 0)', coverage, 'bigint') }} as evaluation_coverage_n,
+        {{ ai_maturity.batch_at() }} as _batch_at
     from usage_keys
     left join request_stats on usage_keys.llm_usage_id = request_stats.llm_usage_id
     left join trace_stats on usage_keys.llm_usage_id = trace_stats.llm_usage_id
     left join evaluation_stats on usage_keys.llm_usage_id = evaluation_stats.llm_usage_id
+),
+
+final as (
+    select * from usage_rows
+    {{ ai_maturity.union_tombstones('llm_usage_id', 'usage_rows', carried=['team_id', 'period_start']) }}
 )
 
 select * from final
