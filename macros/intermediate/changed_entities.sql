@@ -43,10 +43,18 @@
     {{ return(query) }}
 {% endmacro %}
 
-{#- This model's newest `_batch_at` (1900-01-01 when it has none): a base row validated after it is
-    new to the model. -#}
+{#- This model's newest `_batch_at` (1900-01-01 when it has none) as a timestamp literal: a base row
+    validated after it is new to the model. Read before the model's query runs, so the filter on
+    `_batch_at` is a constant the engine prunes row groups by (with a scalar subquery in its place
+    DuckDB scanned every row group of the base tables: 2–3× the time of fct_llm_usage's query at
+    scale 1). -#}
 {% macro changed_since() %}
-    {{- return("coalesce((select max(_batch_at) from " ~ this ~ "), cast('1900-01-01' as " ~ dbt.type_timestamp() ~ "))") -}}
+    {%- set fallback = "cast('1900-01-01' as " ~ dbt.type_timestamp() ~ ")" -%}
+    {%- if not execute -%}{{ return(fallback) }}{%- endif -%}
+    {%- set newest = run_query('select max(_batch_at) as newest from ' ~ this).columns[0].values()[0] -%}
+    {%- if newest is none -%}{{ return(fallback) }}{%- endif -%}
+    {%- set text = newest if newest is string else newest.strftime('%Y-%m-%d %H:%M:%S.%f') -%}
+    {{- return("cast('" ~ text ~ "' as " ~ dbt.type_timestamp() ~ ")") -}}
 {% endmacro %}
 
 {#-
