@@ -4,10 +4,11 @@ The raw data is the small demo plus late re-deliveries that change old rows (a d
 failed, a request's cost, a request moved to an unknown team so its chunks and evaluations become
 orphans, a service handed to another team, a request moved to another trace, a request moved to
 another feature, evaluations moved a month later, a RAG question with one more relevant chunk),
-late-arriving events for early periods, and exact copies of early rows (equal and null `_loaded_at`). It is built (a) in one full refresh and (b) as
-randomized incremental batches drawn by hypothesis: cut points on the `_loaded_at` timeline, rows
-that land one batch late within the lookback window, rows with a null `_loaded_at` in any batch,
-and one batch holding only the duplicate copies. After every batch every raw row is accounted for;
+late-arriving events for early periods, and exact copies of early rows (equal and null
+`_loaded_at`). It is built (a) in one full refresh and (b) as randomized incremental batches drawn
+by hypothesis: cut points on the `_loaded_at` timeline, rows that land one batch late within the
+lookback window, rows with a null `_loaded_at` in any batch, and one batch holding only the
+duplicate copies. After every batch every raw row is accounted for;
 after the last one every mart, and every event-grain model that recomputes only the changed
 entities, equals (a). On Spark (marker spark) the same data without the roster re-deliveries is
 built in two batches with partitioned incremental base tables, and its marts equal (a)'s.

@@ -48,6 +48,7 @@ with
     {%- do ai_maturity.assert_history_settings_unchanged(with_periods=true) %}
     {%- set versions = ai_maturity.llm_request_scenario_ids('versions') %}
     {%- set attributed = ai_maturity.llm_evaluation_usage_ids('evaluations', 'requests') %}
+    {%- set since = ai_maturity.changed_since() %}
     -- The groups this run recomputes: every group that a row changed since the mart's newest
     -- _batch_at counts in now or counted in before. A base table keeps every version of a
     -- re-validated key group (the old version of a re-delivered row names the group it counted
@@ -64,7 +65,7 @@ with
             {{ versions.prompt_hash }} as prompt_hash,
             {{ versions.retrieval_config_id }} as retrieval_config_id
         from {{ ref('base_ai_maturity_raw__llm_requests') }} as versions
-        where versions._batch_at > {{ ai_maturity.changed_since() }}
+        where versions._batch_at > {{ since }}
     ),
 
     -- requests: every version of a changed request, and the requests recomputed for their evaluations
@@ -72,7 +73,7 @@ with
         select {{ dim_columns }} from changed_request_versions
         union all
         select {{ dim_columns }} from {{ ref('int_llm_requests_measured') }}
-        where _batch_at > {{ ai_maturity.changed_since() }}
+        where _batch_at > {{ since }}
     ),
 
     -- queries: a query counts under the team and period of one of its requests (the first) and the
@@ -110,7 +111,7 @@ with
             evaluation_versions.prompt_hash,
             evaluation_versions.retrieval_config_id
         from {{ ref('base_ai_maturity_raw__llm_evaluations') }} as evaluation_versions
-        where evaluation_versions._batch_at > {{ ai_maturity.changed_since() }}
+        where evaluation_versions._batch_at > {{ since }}
         union
         select
             request_id,
