@@ -3,21 +3,39 @@
 from __future__ import annotations
 
 import json
+import os
+import shutil
 import subprocess
 import sys
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+PARSE_CACHE = pytest.StashKey[str]()
 TESTS_DIR = Path(__file__).resolve().parent
 PROJECT_DIR = TESTS_DIR.parent
 for extra in (TESTS_DIR, PROJECT_DIR / "scripts"):
     if str(extra) not in sys.path:
         sys.path.insert(0, str(extra))
 
-from harness import DbtResult, run_dbt  # noqa: E402
+from harness import PARSE_CACHE_ENV, DbtResult, run_dbt  # noqa: E402
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """One directory of saved dbt parses for the session (harness.run_with_saved_parse)."""
+    if not os.environ.get(PARSE_CACHE_ENV):
+        os.environ[PARSE_CACHE_ENV] = tempfile.mkdtemp(prefix="ai_maturity_parse_")
+        config.stash[PARSE_CACHE] = os.environ[PARSE_CACHE_ENV]
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    created = config.stash.get(PARSE_CACHE, None)
+    if created:
+        shutil.rmtree(created, ignore_errors=True)
+        os.environ.pop(PARSE_CACHE_ENV, None)
 
 
 @dataclass(frozen=True)

@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
-from collections.abc import Mapping, Sequence
-from pathlib import Path
-from typing import Any
-
+import shutil
 import subprocess
 import sys
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
 
 import duckdb
 import yaml
@@ -129,6 +130,39 @@ class DbtResult:
         return problems
 
 
+# Where the tests keep dbt's parse result between commands (conftest sets it for a session): a
+# full parse of the project takes ~20 s, a partial parse from a saved manifest ~5 s.
+PARSE_CACHE_ENV = "AI_MATURITY_TEST_PARSE_CACHE"
+PARTIAL_PARSE_FILE = "partial_parse.msgpack"
+
+
+def saved_parse(key: Sequence[Any]) -> Path | None:
+    """The session's saved partial-parse file for one way of invoking dbt (None outside a session).
+    dbt itself checks that a saved manifest still fits (project files, vars, profile, version) and
+    parses in full when it does not; the key only keeps different invocations apart."""
+    root = os.environ.get(PARSE_CACHE_ENV)
+    if not root:
+        return None
+    digest = hashlib.sha256(json.dumps(list(key), sort_keys=True, default=str).encode()).hexdigest()[:20]
+    return Path(root) / f"{digest}.msgpack"
+
+
+def run_with_saved_parse(
+    cli: Sequence[str], key: Sequence[Any], target_dir: Path, env: Mapping[str, str], cwd: Path
+) -> subprocess.CompletedProcess[str]:
+    """Run a dbt command whose --target-path is target_dir, starting from the session's saved parse
+    for `key` and saving the parse it leaves behind."""
+    saved = saved_parse(key)
+    placed = target_dir / PARTIAL_PARSE_FILE
+    if saved is not None and saved.exists() and not placed.exists():
+        target_dir.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(saved, placed)
+    completed = subprocess.run(list(cli), env=dict(env), cwd=cwd, capture_output=True, text=True, check=False)
+    if saved is not None and placed.exists():
+        shutil.copyfile(placed, saved)
+    return completed
+
+
 def run_dbt(
     args: Sequence[str],
     db_path: Path,
@@ -140,7 +174,8 @@ def run_dbt(
 ) -> DbtResult:
     """Run the dbt CLI of this interpreter's environment in a subprocess (a fresh adapter and
     connection every time) on this project, or another (a host project); target and logs go to
-    work_dir."""
+    work_dir. An existing DuckDB file is opened by name from its directory, so the profile (and
+    with it dbt's saved parse) is the same whatever directory the file is in."""
     cli = [
         str(Path(sys.executable).parent / "dbt"),
         *args,
@@ -152,8 +187,11 @@ def run_dbt(
     ]
     if dbt_vars:
         cli += ["--vars", json.dumps(dict(dbt_vars))]
-    env = {**os.environ, "AI_MATURITY_DUCKDB_PATH": str(db_path), "DBT_SEND_ANONYMOUS_USAGE_STATS": "false"}
-    completed = subprocess.run(cli, env=env, capture_output=True, text=True, check=False)
+    by_name = db_path.is_file()
+    duckdb_path = db_path.name if by_name else str(db_path)
+    env = {**os.environ, "AI_MATURITY_DUCKDB_PATH": duckdb_path, "DBT_SEND_ANONYMOUS_USAGE_STATS": "false"}
+    key = ["run_dbt", str(project_dir), str(profiles_dir), target, dict(dbt_vars or {}), duckdb_path]
+    completed = run_with_saved_parse(cli, key, work_dir / "target", env, db_path.parent if by_name else Path.cwd())
     results_path = work_dir / "target" / "run_results.json"
     run_results = json.loads(results_path.read_text()) if results_path.exists() else {}
     return DbtResult(completed.returncode, completed.stdout + completed.stderr, run_results)

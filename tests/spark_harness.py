@@ -21,7 +21,7 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from harness import PROFILES_DIR, PROJECT_DIR, DbtResult
+from harness import PROFILES_DIR, PROJECT_DIR, DbtResult, run_with_saved_parse
 
 SCRIPTS_DIR = PROJECT_DIR / "scripts"
 
@@ -75,8 +75,10 @@ def run_dbt_on(
     ]
     if dbt_vars:
         cli += ["--vars", json.dumps(dict(dbt_vars))]
+    # the profile's connection keys that vary between the tests' commands
+    key = ["run_dbt_on", target, dict(dbt_vars or {}), env.get("AI_MATURITY_SPARK_SCHEMA"), env.get("AI_MATURITY_PG_SCHEMA")]
     started = time.monotonic()
-    completed = subprocess.run(cli, env=dict(env), cwd=PROJECT_DIR, capture_output=True, text=True, check=False)
+    completed = run_with_saved_parse(cli, key, work_dir / "target", env, PROJECT_DIR)
     elapsed = time.monotonic() - started
     results_path = work_dir / "target" / "run_results.json"
     run_results = json.loads(results_path.read_text()) if results_path.exists() else {}
