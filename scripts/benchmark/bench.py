@@ -6,7 +6,8 @@
 2. copies it to a work file and times, each step in its own process (wall time, peak RSS):
    the floor (floor.sql), `dbt build --full-refresh`, the pandas implementation (whose metrics are
    then compared with the marts), `generate_demo_data.py --append-day` and a plain `dbt build`;
-3. prints the table and ratios and writes <bench dir>/results_scale_<SCALE>.json.
+3. prints the table and ratios and writes <bench dir>/results_scale_<SCALE>.json (rewritten after
+   every step: `complete` is false until the last one).
 Exit status 0 only when every step succeeded and pandas agrees with the marts.
 """
 
@@ -140,44 +141,8 @@ def run(scale: str, out: Path, regenerate: bool = False, dbt_exclude: str | None
     steps: dict[str, dict[str, Any]] = {}
     if generated:
         steps["generate raw data (untimed below)"] = generated
-
-    floor = measure([PYTHON, str(HERE / "floor.py"), "--duckdb", str(work)], env, logs / "floor.log", PROJECT_DIR,
-                    label="floor")
-    steps["floor (floor.sql, one pass)"] = step_record(floor)
-
-    target_full = out / f"target_full_scale_{scale}"
-    shutil.rmtree(target_full, ignore_errors=True)
-    full = measure(dbt_command(target_full, logs, full_refresh=True, exclude=dbt_exclude, unit_tests=unit_tests),
-                   env,
-                   logs / "dbt_full.log", PROJECT_DIR, label="dbt build --full-refresh")
-    steps["dbt build --full-refresh"] = step_record(full)
-    dbt_full = dbt_timings(target_full)
-
-    pandas, comparison = pandas_step(steps, "pandas metrics (vectorized)", work, out / f"pandas_scale_{scale}.pkl",
-                                     env, logs / "pandas.log", skip_pandas)
-
-    append = append_day_command(scale, work)
-    if append is None:
-        steps["append one day"] = {"wall_s": None, "peak_rss_gib": None, "returncode": None,
-                                   "note": "skipped: the generator has no --append-day"}
-    else:
-        appended = measure(append, env, logs / "append_day.log", PROJECT_DIR, label="append one day")
-        steps["append one day"] = step_record(appended)
-    target_incr = out / f"target_incremental_scale_{scale}"
-    shutil.rmtree(target_incr, ignore_errors=True)
-    reuse_parse(target_full, target_incr)
-    incremental = measure(dbt_command(target_incr, logs, full_refresh=False, exclude=dbt_exclude,
-                                        unit_tests=unit_tests), env,
-                          logs / "dbt_incremental.log", PROJECT_DIR, label="dbt build (incremental)")
-    steps["dbt build (incremental)"] = step_record(
-        incremental, "after the appended day" if append else "no new data (nothing appended)")
-    dbt_incremental = dbt_timings(target_incr)
-    # the incremental marts must equal what pandas computes from the raw tables with the new day
-    _, comparison_incremental = pandas_step(
-        steps, "pandas metrics (after the new day)", work, out / f"pandas_incremental_scale_{scale}.pkl", env,
-        logs / "pandas_incremental.log", skip_pandas)
-
     results_path = out / f"results_scale_{scale}.json"
+    # written again after every step, so a run stopped half-way still leaves what it measured
     result: dict[str, Any] = {
         "scale": scale,
         "generator_args": generator_args(scale),
@@ -187,19 +152,69 @@ def run(scale: str, out: Path, regenerate: bool = False, dbt_exclude: str | None
         "duckdb": {"threads": settings.threads, "memory_limit": settings.memory_limit},
         "machine": machine(),
         "steps": steps,
-        "ratios": {
+        "ratios": {},
+        "dbt_full": {},
+        "dbt_incremental": {},
+        "comparison": None,
+        "comparison_incremental": None,
+        "complete": False,
+        "results_path": str(results_path),
+    }
+
+    def save(**fields: Any) -> None:
+        result.update(fields)
+        results_path.write_text(json.dumps(result, indent=2, default=str))
+
+    floor = measure([PYTHON, str(HERE / "floor.py"), "--duckdb", str(work)], env, logs / "floor.log", PROJECT_DIR,
+                    label="floor")
+    steps["floor (floor.sql, one pass)"] = step_record(floor)
+    save()
+
+    target_full = out / f"target_full_scale_{scale}"
+    shutil.rmtree(target_full, ignore_errors=True)
+    full = measure(dbt_command(target_full, logs, full_refresh=True, exclude=dbt_exclude, unit_tests=unit_tests),
+                   env,
+                   logs / "dbt_full.log", PROJECT_DIR, label="dbt build --full-refresh")
+    steps["dbt build --full-refresh"] = step_record(full)
+    dbt_full = dbt_timings(target_full)
+    save(dbt_full=dbt_full)
+
+    pandas, comparison = pandas_step(steps, "pandas metrics (vectorized)", work, out / f"pandas_scale_{scale}.pkl",
+                                     env, logs / "pandas.log", skip_pandas)
+    save(comparison=comparison)
+
+    append = append_day_command(scale, work)
+    if append is None:
+        steps["append one day"] = {"wall_s": None, "peak_rss_gib": None, "returncode": None,
+                                   "note": "skipped: the generator has no --append-day"}
+    else:
+        appended = measure(append, env, logs / "append_day.log", PROJECT_DIR, label="append one day")
+        steps["append one day"] = step_record(appended)
+    save()
+    target_incr = out / f"target_incremental_scale_{scale}"
+    shutil.rmtree(target_incr, ignore_errors=True)
+    reuse_parse(target_full, target_incr)
+    incremental = measure(dbt_command(target_incr, logs, full_refresh=False, exclude=dbt_exclude,
+                                        unit_tests=unit_tests), env,
+                          logs / "dbt_incremental.log", PROJECT_DIR, label="dbt build (incremental)")
+    steps["dbt build (incremental)"] = step_record(
+        incremental, "after the appended day" if append else "no new data (nothing appended)")
+    save(dbt_incremental=dbt_timings(target_incr))
+    # the incremental marts must equal what pandas computes from the raw tables with the new day
+    _, comparison_incremental = pandas_step(
+        steps, "pandas metrics (after the new day)", work, out / f"pandas_incremental_scale_{scale}.pkl", env,
+        logs / "pandas_incremental.log", skip_pandas)
+
+    save(
+        comparison_incremental=comparison_incremental,
+        complete=True,
+        ratios={
             "full_over_floor": ratio(full.wall_s, floor.wall_s),
             "incremental_over_full": ratio(incremental.wall_s, full.wall_s),
             "pandas_over_dbt": ratio(pandas.wall_s if pandas else None, full.wall_s),
             "pandas_over_metric_nodes": ratio(pandas.wall_s if pandas else None, dbt_full.get("metric_node_seconds")),
         },
-        "dbt_full": dbt_full,
-        "dbt_incremental": dbt_incremental,
-        "comparison": comparison,
-        "comparison_incremental": comparison_incremental,
-        "results_path": str(results_path),
-    }
-    results_path.write_text(json.dumps(result, indent=2, default=str))
+    )
     return result
 
 
