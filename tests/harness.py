@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -195,6 +196,24 @@ def run_dbt(
     results_path = work_dir / "target" / "run_results.json"
     run_results = json.loads(results_path.read_text()) if results_path.exists() else {}
     return DbtResult(completed.returncode, completed.stdout + completed.stderr, run_results)
+
+
+def nodes_that_ran(log_dir: Path, statement: str) -> set[str]:
+    """The nodes that ran `statement` (a whole statement, compared stripped) according to dbt's
+    debug log in log_dir (dbt.log and the files it rotated to, dbt.log.1 …), where each statement
+    follows a line `... On <node id>: ...`."""
+    nodes: set[str] = set()
+    current = None
+    lines = [line for path in sorted(log_dir.glob("dbt.log*")) for line in path.read_text().splitlines()]
+    for line in lines:
+        header = re.search(r"\]: On ([\w.]+): ", line)
+        if header:
+            current = header.group(1)
+        elif re.match(r"(\x1b\[0m)?\d\d:\d\d:\d\d\.\d+ ", line):
+            current = None
+        elif current is not None and line.strip() == statement:
+            nodes.add(current)
+    return nodes
 
 
 def failures(result: DbtResult) -> list[str]:

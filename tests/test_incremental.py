@@ -16,6 +16,8 @@ built in two batches with partitioned incremental base tables, and its marts equ
 
 from __future__ import annotations
 
+import json
+import shutil
 import subprocess
 import sys
 from collections.abc import Sequence
@@ -28,7 +30,7 @@ from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
 from conftest import PROJECT_DIR
-from harness import DbtResult, connect, package_schemas, run_dbt, write_raw_tables
+from harness import DbtResult, connect, nodes_that_ran, package_schemas, run_dbt, write_raw_tables
 from spark_harness import export_spark_tables, load_raw_into_spark, run_dbt_on, spark_env, spark_skip_reason
 from table_compare import compare_tables, read_duckdb
 
@@ -280,6 +282,29 @@ def test_incremental_batches_give_the_full_refresh_marts(
             assert not result.failures(), result.failures()
             assert_accounted(db, source.tables)
     assert_same_marts(full_build, db, f"incremental {sorted(cuts)} delay {delay_percent}%")
+
+
+def test_only_delete_insert_runs_checkpoint_to_free_their_deleted_rows(full_build: Path, tmp_path: Path) -> None:
+    """DuckDB keeps the versions of deleted rows pinned in memory until a checkpoint no transaction
+    overlaps (macros/cross_db/release_deleted_rows.sql; at scale 10 they filled the memory limit):
+    an incremental run forces one after every delete+insert model and after nothing else, and a
+    full refresh, which deletes nothing, after none."""
+    db = tmp_path / "rerun.duckdb"
+    shutil.copyfile(full_build, db)
+    result = run_dbt(RUN, db, tmp_path / "incremental")
+    assert not result.failures(), result.failures()
+    manifest = json.loads((tmp_path / "incremental" / "target" / "manifest.json").read_text())
+    delete_insert = {
+        node_id for node_id, node in manifest["nodes"].items()
+        if node["resource_type"] == "model" and node["config"]["materialized"] == "incremental"
+        and node["config"].get("incremental_strategy") == "delete+insert"
+    }
+    for name in ("base_ai_maturity_raw__llm_requests", "int_llm_traces_costed", "fct_llm_usage", "fct_quarantined_rows"):
+        assert f"model.ai_maturity.{name}" in delete_insert, name
+    assert nodes_that_ran(tmp_path / "incremental" / "logs", "force checkpoint") == delete_insert
+    refreshed = run_dbt(["run", "--full-refresh", "-s", "base_ai_maturity_raw__llm_requests"], db, tmp_path / "refresh")
+    assert not refreshed.failures(), refreshed.failures()
+    assert nodes_that_ran(tmp_path / "refresh" / "logs", "force checkpoint") == set()
 
 
 # --- Spark: one split ----------------------------------------------------------------------------
