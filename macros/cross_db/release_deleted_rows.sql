@@ -4,8 +4,9 @@
   DuckDB keeps per-vector delete versions (up to 16 KiB for each 2,048 rows a delete touches) pinned
   in its buffer pool until a checkpoint that no other transaction overlaps; the scattered deletes
   of one incremental run at scale 10 pinned most of the 3 GB memory_limit, and the tests that ran
-  next stopped with `failed to pin block`. DuckDB 2's FORCE CHECKPOINT waits for the other dbt
-  thread's open transaction instead of failing (DuckDB 1.x aborted it: not used there).
+  next stopped with `failed to pin block`. From DuckDB 1.4, FORCE CHECKPOINT waits for the other
+  dbt thread's open transaction (and holds back new ones) instead of failing; before 1.4 it aborted
+  it, so older versions get nothing.
 -#}
 {% macro release_deleted_rows() %}{{ return(adapter.dispatch('release_deleted_rows', 'ai_maturity')()) }}{% endmacro %}
 
@@ -15,7 +16,8 @@
     {%- if execute and model.config.get('materialized') == 'incremental'
         and model.config.get('incremental_strategy') == 'delete+insert' and not flags.FULL_REFRESH -%}
         {%- set version = run_query("select library_version from pragma_version()").columns[0].values()[0] -%}
-        {%- if version.lstrip('v').split('.')[0] | int >= 2 -%}
+        {%- set parts = version.lstrip('v').split('.') -%}
+        {%- if parts[0] | int > 1 or (parts[0] | int == 1 and parts[1] | int >= 4) -%}
             force checkpoint
         {%- endif -%}
     {%- endif -%}
