@@ -284,14 +284,21 @@ def test_incremental_batches_give_the_full_refresh_marts(
     assert_same_marts(full_build, db, f"incremental {sorted(cuts)} delay {delay_percent}%")
 
 
-def test_only_delete_insert_runs_checkpoint_to_free_their_deleted_rows(full_build: Path, tmp_path: Path) -> None:
+def test_only_large_delete_insert_tables_are_checkpointed_to_free_their_deleted_rows(
+        full_build: Path, tmp_path: Path) -> None:
     """DuckDB keeps the versions of deleted rows pinned in memory until a checkpoint no transaction
     overlaps (macros/cross_db/release_deleted_rows.sql; at scale 10 they filled the memory limit):
-    an incremental run forces one after every delete+insert model and after nothing else, and a
-    full refresh, which deletes nothing, after none."""
+    an incremental run forces one after every delete+insert model whose table holds at least var
+    ai_maturity__checkpoint_min_rows rows and after nothing else, and a full refresh, which deletes
+    nothing, after none."""
     db = tmp_path / "rerun.duckdb"
     shutil.copyfile(full_build, db)
-    result = run_dbt(RUN, db, tmp_path / "incremental")
+    with duckdb.connect(str(db), read_only=True) as con:
+        sizes = sorted({rows for (rows,) in con.execute("select estimated_size from duckdb_tables()").fetchall()})
+    # a threshold among the table sizes: some delete+insert tables are checkpointed, some not (below)
+    threshold = sizes[len(sizes) // 2]
+    result = run_dbt([*RUN, "--vars", json.dumps({"ai_maturity__checkpoint_min_rows": threshold})],
+                     db, tmp_path / "incremental")
     assert not result.failures(), result.failures()
     manifest = json.loads((tmp_path / "incremental" / "target" / "manifest.json").read_text())
     delete_insert = {
@@ -301,8 +308,18 @@ def test_only_delete_insert_runs_checkpoint_to_free_their_deleted_rows(full_buil
     }
     for name in ("base_ai_maturity_raw__llm_requests", "int_llm_traces_costed", "fct_llm_usage", "fct_quarantined_rows"):
         assert f"model.ai_maturity.{name}" in delete_insert, name
-    assert nodes_that_ran(tmp_path / "incremental" / "logs", "force checkpoint") == delete_insert
-    refreshed = run_dbt(["run", "--full-refresh", "-s", "base_ai_maturity_raw__llm_requests"], db, tmp_path / "refresh")
+    with duckdb.connect(str(db), read_only=True) as con:
+        rows = {
+            node_id: con.execute(
+                f'select count(*) from "{manifest["nodes"][node_id]["schema"]}"."{manifest["nodes"][node_id]["alias"]}"'
+            ).fetchone()[0]
+            for node_id in delete_insert
+        }
+    large = {node_id for node_id, count in rows.items() if count >= threshold}
+    assert large and large != delete_insert, (threshold, rows)
+    assert nodes_that_ran(tmp_path / "incremental" / "logs", "force checkpoint") == large
+    refreshed = run_dbt(["run", "--full-refresh", "-s", "base_ai_maturity_raw__llm_requests",
+                         "--vars", json.dumps({"ai_maturity__checkpoint_min_rows": 0})], db, tmp_path / "refresh")
     assert not refreshed.failures(), refreshed.failures()
     assert nodes_that_ran(tmp_path / "refresh" / "logs", "force checkpoint") == set()
 
