@@ -26,11 +26,13 @@
         {%- if base is not none and ai_maturity.is_incremental_node(base) -%}
             {%- set base_relation = api.Relation.create(database=base.database, schema=base.schema, identifier=base.alias or base.name) -%}
             {%- if ai_maturity.holds_one_batch(base_relation) -%}{{ return(model) }}{%- endif -%}
+            {%- set last_batch = '_batch_at = (select max(_batch_at) from ' ~ base_relation ~ ')' -%}
             {%- set query -%}
                 (select * from {{ model }}
-                where {{ ai_maturity.batch_group_key(table_name) }} in (
+                where {{ ai_maturity.group_head_filter(table_name, base_relation, last_batch) }}
+                    and {{ ai_maturity.batch_group_key(table_name) }} in (
                     select _group_key from {{ base_relation }}
-                    where _batch_at = (select max(_batch_at) from {{ base_relation }})
+                    where {{ last_batch }}
                 )) as batch_rows
             {%- endset -%}
             {{ return(query) }}
