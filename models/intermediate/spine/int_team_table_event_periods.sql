@@ -47,20 +47,21 @@ inference_windows as (
 
 llm_requests as (
     select
-        request_id,
         team_id,
         period_start,
         started_at as event_at
     from {{ ref('stg_ai_maturity_raw__llm_requests') }}
 ),
 
+-- the requests' teams read apart from the CTE above: one CTE read twice is materialized whole
+-- (50 M requests at scale 10: 6.5 s of the model's 13 s of operator time)
 llm_evaluations as (
     select
-        coalesce(llm_requests.team_id, evaluations.team_id) as team_id,
+        coalesce(requests.team_id, evaluations.team_id) as team_id,
         evaluations.period_start,
         evaluations.evaluated_at as event_at
     from {{ ref('stg_ai_maturity_raw__llm_evaluations') }} as evaluations
-    left join llm_requests on evaluations.request_id = llm_requests.request_id
+    left join {{ ref('stg_ai_maturity_raw__llm_requests') }} as requests on evaluations.request_id = requests.request_id
 ),
 
 product_events as (
