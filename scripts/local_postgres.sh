@@ -2,8 +2,10 @@
 # start_local_postgres / stop_local_postgres: a throw-away PostgreSQL on 127.0.0.1 for the
 # cross-engine test. Does nothing when AI_MATURITY_PG_HOST is already set, when not root, or when
 # the server programs (initdb, pg_ctl) or the postgres user are missing.
+# `return 0`, not a bare `return`: in the EXIT trap after a failed run a bare return gives the
+# failed command's status, and `set -e` then ended the trap before the server was stopped
 pg_bin_dir() {
-  command -v pg_ctl >/dev/null 2>&1 && { dirname "$(readlink -f "$(command -v pg_ctl)")"; return; }
+  command -v pg_ctl >/dev/null 2>&1 && { dirname "$(readlink -f "$(command -v pg_ctl)")"; return 0; }
   ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1
 }
 

@@ -4,7 +4,8 @@ Shell entry points run from a copy of the project's scripts and requirements.txt
 with `python3` / `python3.11` shims on PATH that record any call: an install (scripts/bootstrap.sh
 creating .venv and pip-installing) would leave files or a recorded call. Python scripts run with
 this environment's interpreter from an empty working directory, without writing bytecode; neither
-that directory nor the project tree may change.
+that directory nor the project tree may change. And scripts/local_postgres.sh stops its server in
+scripts/test.sh's EXIT trap after a failed run too.
 """
 
 from __future__ import annotations
@@ -81,3 +82,26 @@ def test_python_script_help_has_no_side_effects(script: str, tmp_path: Path) -> 
     assert Path(script).name in completed.stdout.splitlines()[0], completed.stdout
     assert list(tmp_path.iterdir()) == []
     assert tree(PROJECT_DIR) == before
+
+
+def test_local_postgres_is_stopped_after_a_failed_run(tmp_path: Path) -> None:
+    """scripts/test.sh stops its throw-away PostgreSQL in an EXIT trap; after a failed pytest run (a
+    non-zero status under `set -e`) the trap must still stop the server and remove its directory.
+    `pg_ctl` and `su` are shims that record their calls."""
+    shims = tmp_path / "shims"
+    shims.mkdir()
+    calls = tmp_path / "calls.log"
+    for name in ("pg_ctl", "su"):
+        shim = shims / name
+        shim.write_text(f'#!/bin/sh\necho "{name} $*" >> "{calls}"\n')
+        shim.chmod(0o755)
+    server_dir = tmp_path / "ai_maturity_pg.test"
+    server_dir.mkdir()
+    script = (f'set -euo pipefail\nsource "{SCRIPTS / "local_postgres.sh"}"\nLOCAL_PG_DIR="{server_dir}"\n'
+              'trap stop_local_postgres EXIT\nfalse\n')
+    env = {**os.environ, "PATH": f"{shims}{os.pathsep}{os.environ['PATH']}"}
+    completed = subprocess.run(["bash", "-c", script], env=env, capture_output=True, text=True, check=False)
+    assert completed.returncode == 1, completed.stderr
+    recorded = calls.read_text() if calls.exists() else ""
+    assert f"pg_ctl' -D '{server_dir}/db' -m fast stop" in recorded, recorded
+    assert not server_dir.exists()
