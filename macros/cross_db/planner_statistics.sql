@@ -1,5 +1,5 @@
 {#-
-  Post-hook (inside the model's transaction) of every model: the statement that gives the query
+  Post-hook (inside the transaction) of every model and seed: the statement that gives the query
   planner statistics of the table the model just wrote, or nothing. PostgreSQL gathers them only
   when autovacuum reaches the table, often after the next models were planned, and a join planned
   on a fresh table without statistics can pick a nested loop over tens of thousands of rows: on the
@@ -12,7 +12,7 @@
 {% macro default__refresh_planner_statistics() %}{% endmacro %}
 
 {% macro postgres__refresh_planner_statistics() %}
-    {%- if execute and model.config.get('materialized') in ('table', 'incremental') -%}
+    {%- if execute and model.config.get('materialized') in ('table', 'incremental', 'seed') -%}
         analyze {{ this }}
     {%- endif -%}
 {% endmacro %}
