@@ -61,15 +61,31 @@ duplicates_{{ loop.index }} as (
 {%- endfor %}
 
 failures as (
-{%- for check in row_checks %}
+{%- if row_checks %}
+    {#- the one row of row_checks crossed with the list of checks (a union of one branch per check
+        plans the aggregate once per branch on Spark) #}
     select
-        '{{ check.column_name }}' as column_name,
-        '{{ check.name }}' as check_name,
-        failing_{{ loop.index }} as failing_rows,
-        sample_{{ loop.index }} as sample_value
+        check_list.column_name,
+        check_list.check_name,
+        case check_list.check_index
+        {%- for check in row_checks %}
+            when {{ loop.index }} then row_checks.failing_{{ loop.index }}
+        {%- endfor %}
+        end as failing_rows,
+        case check_list.check_index
+        {%- for check in row_checks %}
+            when {{ loop.index }} then row_checks.sample_{{ loop.index }}
+        {%- endfor %}
+        end as sample_value
     from row_checks
-    {{- '\n    union all' if not loop.last or unique_columns }}
-{%- endfor %}
+    cross join (
+        values
+        {%- for check in row_checks %}
+            ({{ loop.index }}, '{{ check.column_name }}', '{{ check.name }}'){{ ',' if not loop.last }}
+        {%- endfor %}
+    ) as check_list (check_index, column_name, check_name)
+    {{- '\n    union all' if unique_columns }}
+{%- endif %}
 {%- for check in unique_columns %}
     select
         '{{ check.column_name }}' as column_name,
