@@ -96,15 +96,16 @@ def sort_key(row: tuple[Any, ...], positions: Sequence[int]) -> tuple[Any, ...]:
 
 
 def grain_of(manifest: dict[str, Any], model: str) -> list[str]:
-    """The model's grain: the columns of its unique_combination_of_columns test, else the column
-    whose `unique` check it declares (column_checks, `config.meta.checks`)."""
+    """The model's grain: the first of its column_checks test's `unique_combinations`, else the
+    column whose `unique` check it declares (column_checks, `config.meta.checks`)."""
     model_id = f"model.ai_maturity.{model}"
     for node in manifest["nodes"].values():
         if node["resource_type"] != "test" or node.get("attached_node") != model_id:
             continue
         metadata = node.get("test_metadata") or {}
-        if metadata.get("name") == "unique_combination_of_columns":
-            return list(metadata.get("kwargs", {})["combination_of_columns"])
+        combinations = metadata.get("kwargs", {}).get("unique_combinations") if metadata.get("name") == "column_checks" else None
+        if combinations:
+            return list(combinations[0])
     model_node = manifest["nodes"].get(model_id, {})
     for name, column in model_node.get("columns", {}).items():
         meta = (column.get("config") or {}).get("meta") or column.get("meta") or {}

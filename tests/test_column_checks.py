@@ -1,7 +1,9 @@
 """The model-level `ai_maturity.column_checks` test (macros/generic_tests/column_checks.sql): each
 check a column declares in `config.meta.checks` catches its violation (a null, a duplicate, an
-unknown enum value, a value out of range, NaN, infinity), clean data passes, and a failure's rows
-name the column and the check.
+unknown enum value, a value out of range, NaN, infinity), and so does each check given as the
+test's arguments (a duplicated combination of columns, a row breaking an expression with or without
+a `where`, a value missing from the model a relationship refers to); clean data passes, and a
+failure's rows name the column and the check.
 
 The fixture is a throw-away dbt project named `ai_maturity` (so the package's macros resolve under
 their namespace) whose macro path is this package's macros, with three small models in portable
@@ -76,7 +78,24 @@ EXPECTED_FAILURES = {
     ("nan_score", "between 0 and inf"): (1, "nan"),
     ("inf_hours", "between 0 and inf"): (1, "inf"),
     ("neg_inf_delta", "between -1 and 1"): (1, "-inf"),
+    # the test's arguments (MODEL_CHECKS): (x, 1) is on three rows; id 4 breaks `id <> 4`, and with
+    # its kind z (not null) and level 3 `level <= 2`; level 3 is not an id of checked_parent (1 and 2)
+    ("kind, level", "unique combination"): (3, "x, 1"),
+    ("(row)", "expression_is_true: id <> 4"): (1, None),
+    ("(row)", "expression_is_true: level <= 2 where kind is not null"): (1, None),
+    ("level", "relationships to checked_parent.id"): (1, "3"),
 }
+MODEL_CHECKS = """
+      - ai_maturity.column_checks:
+          name: ai_maturity_column_checks_{name}_
+          arguments:
+            unique_combinations: [[kind, level]]
+            expressions:
+              - "id <> 4"
+              - {{expression: "level <= 2", where: "kind is not null"}}
+            relationships:
+              - {{column: level, to: "ref('checked_parent')", field: id}}
+"""
 TYPES = {"bigint": "{{ dbt.type_bigint() }}", "string": "{{ dbt.type_string() }}", "double": "{{ ai_maturity.type_double() }}"}
 # The fixture's profile outputs: DuckDB always; PostgreSQL when AI_MATURITY_PG_HOST is set; Spark (marker).
 OUTPUTS = {
@@ -145,8 +164,9 @@ def write_fixture_project(root: Path, target: str) -> None:
     (root / "models" / "checked_bad.sql").write_text(model_sql(BAD_ROWS))
     (root / "models" / "checked_typo.sql").write_text("select 1 as id\n")
     (root / "models" / "checked_none.sql").write_text("select 1 as id\n")
+    (root / "models" / "checked_parent.sql").write_text("select 1 as id union all select 2 as id\n")
     models = "".join(
-        f"  - name: {name}\n    description: Fixture.\n    data_tests:\n      - ai_maturity.column_checks\n"
+        f"  - name: {name}\n    description: Fixture.\n    data_tests:{MODEL_CHECKS.format(name=name)}"
         f"    columns:{CHECKS_YML}"
         for name in ("checked_clean", "checked_bad")
     )

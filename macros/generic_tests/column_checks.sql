@@ -1,11 +1,11 @@
 {#-
-  Every column check a model declares, in one query (one test node per model instead of one per
-  column and check). Each column declares its checks next to its description:
+  Every check a model declares, in one query (one test node per model instead of one per column and
+  check). Each column declares its checks next to its description:
 
       - name: change_fail_rate
         config: {meta: {checks: [not_null, {between: [0, 1]}]}}
 
-  Checks (same semantics as the per-column tests they replace):
+  Column checks (same semantics as the per-column tests they replace):
     not_null                    no null
     unique                      no non-null value on two rows
     {accepted_values: [a, b]}   every non-null value is one of the values (nulls pass); strings are
@@ -13,15 +13,37 @@
     {between: [min, max]}       every non-null value is finite and within [min, max] (null = no
                                 bound); NaN, +inf and -inf always fail (NaN compares greater than
                                 every number on DuckDB, Spark and PostgreSQL, so `x >= 0` lets it in)
-  The test returns one row per failing column × check: column_name, check_name, failing_rows and a
-  sample offending value (as a string), so the failure names the column and the check
-  (`dbt test --store-failures` keeps the rows). The model's checks are read from its node in
-  `graph` at run time; a model with no checks returns no rows.
+  Checks of several columns or of another model are the test's arguments:
+
+      - ai_maturity.column_checks:
+          arguments:
+            unique_combinations: [[team_id, period_start]]   # the grain (nulls count as a value)
+            expressions:                                     # true on every row (null passes)
+              - staged_rows + rejected_rows <= raw_rows
+              - {expression: "abs(a - b) < 1e-9", where: "a is not null"}
+            relationships:                                   # every non-null value is a field of `to`
+              - {column: team_id, to: "ref('dim_teams')", field: team_id}
+
+  Relationships read the whole model (a parent row can go without the child changing); every other
+  check reads `ai_maturity.tested_rows(model)` (on a large incremental relation its last batch).
+  The test returns one row per failing check: column_name, check_name, failing_rows and a sample
+  offending value (as a string), so the failure names the column and the check (`dbt test
+  --store-failures` keeps the rows). The column checks are read from the model's node in `graph` at
+  run time; a model without checks returns no rows.
 -#}
-{% test column_checks(model) %}
-{%- set checks = ai_maturity.column_checks_of(model) if execute else [] -%}
-{%- set unique_columns = checks | selectattr('kind', 'equalto', 'unique') | list -%}
-{%- set row_checks = checks | rejectattr('kind', 'equalto', 'unique') | list -%}
+{% test column_checks(model, unique_combinations=none, expressions=none, relationships=none) %}
+{%- set column_checks = ai_maturity.column_checks_of(model) if execute else [] -%}
+{%- set model_checks = ai_maturity.model_checks_of(unique_combinations, expressions, relationships) -%}
+{{ ai_maturity.failing_checks(model, column_checks + model_checks) }}
+{% endtest %}
+
+
+{#- The query behind column_checks: one row per failing check (column_name, check_name,
+    failing_rows, sample_value) of a list of checks from column_checks_of and model_checks_of. -#}
+{% macro failing_checks(model, checks) %}
+{%- set unique_checks = checks | selectattr('kind', 'equalto', 'unique') | list -%}
+{%- set relationship_checks = checks | selectattr('kind', 'equalto', 'relationships') | list -%}
+{%- set row_checks = checks | rejectattr('kind', 'in', ['unique', 'relationships']) | list -%}
 {%- set string_type = ai_maturity.type_for('string') -%}
 {%- if checks | length == 0 %}
 select
@@ -37,7 +59,7 @@ row_checks as (
     select
     {%- for check in row_checks %}
         sum(case when {{ check.failing }} then 1 else 0 end) as failing_{{ loop.index }},
-        {%- if check.kind == 'not_null' %}
+        {%- if check.column is none or check.kind == 'not_null' %}
         cast(null as {{ string_type }}) as sample_{{ loop.index }}
         {%- else %}
         min(case when {{ check.failing }} then cast({{ check.column }} as {{ string_type }}) end) as sample_{{ loop.index }}
@@ -47,20 +69,37 @@ row_checks as (
     from {{ ai_maturity.tested_rows(model) }}
 ),
 {%- endif %}
-{%- for check in unique_columns %}
+{%- for check in unique_checks %}
 
 duplicates_{{ loop.index }} as (
     select
-        {{ check.column }} as duplicated_value,
+        {{ ai_maturity.joined_values(check.columns, string_type) }} as duplicated_value,
         count(*) as row_count
     from {{ ai_maturity.tested_rows(model) }}
-    where {{ check.column }} is not null
-    group by {{ check.column }}
+    {%- if check.columns | length == 1 %}
+    where {{ check.columns[0] }} is not null
+    {%- endif %}
+    group by {{ check.columns | join(', ') }}
     having count(*) > 1
+),
+{%- endfor %}
+{%- for check in relationship_checks %}
+
+orphans_{{ loop.index }} as (
+    select cast(child.{{ check.column }} as {{ string_type }}) as orphan_value
+    from {{ model }} as child
+    left join (
+        select {{ check.field }} as referenced_value
+        from {{ check.to }}
+        where {{ check.field }} is not null
+    ) as parent
+        on child.{{ check.column }} = parent.referenced_value
+    where child.{{ check.column }} is not null and parent.referenced_value is null
 ),
 {%- endfor %}
 
 failures as (
+{%- set branches = [] %}
 {%- if row_checks %}
     {#- the one row of row_checks crossed with the list of checks (a union of one branch per check
         plans the aggregate once per branch on Spark) #}
@@ -81,18 +120,27 @@ failures as (
     cross join (
         values
         {%- for check in row_checks %}
-            ({{ loop.index }}, '{{ check.column_name }}', '{{ check.name }}'){{ ',' if not loop.last }}
+            ({{ loop.index }}, {{ ai_maturity.string_literal(check.column_name) }}, {{ ai_maturity.string_literal(check.name) }}){{ ',' if not loop.last }}
         {%- endfor %}
     ) as check_list (check_index, column_name, check_name)
-    {{- '\n    union all' if unique_columns }}
+    {{- '\n    union all' if unique_checks or relationship_checks }}
 {%- endif %}
-{%- for check in unique_columns %}
+{%- for check in unique_checks %}
     select
-        '{{ check.column_name }}' as column_name,
-        'unique' as check_name,
+        {{ ai_maturity.string_literal(check.column_name) }} as column_name,
+        {{ ai_maturity.string_literal(check.name) }} as check_name,
         sum(row_count) as failing_rows,
-        min(cast(duplicated_value as {{ string_type }})) as sample_value
+        min(duplicated_value) as sample_value
     from duplicates_{{ loop.index }}
+    {{- '\n    union all' if not loop.last or relationship_checks }}
+{%- endfor %}
+{%- for check in relationship_checks %}
+    select
+        {{ ai_maturity.string_literal(check.column_name) }} as column_name,
+        {{ ai_maturity.string_literal(check.name) }} as check_name,
+        count(*) as failing_rows,
+        min(orphan_value) as sample_value
+    from orphans_{{ loop.index }}
     {{- '\n    union all' if not loop.last }}
 {%- endfor %}
 )
@@ -105,12 +153,72 @@ select
 from failures
 where failing_rows > 0
 {%- endif %}
-{% endtest %}
+{% endmacro %}
+
+
+{#- A SQL string literal of a text (quotes doubled). -#}
+{% macro string_literal(text) %}
+    {{- return("'" ~ (text | string | replace("'", "''")) ~ "'") -}}
+{% endmacro %}
+
+
+{#- One text of several columns' values ("a, b"; a null reads `null`): the sample of a duplicated
+    combination. Standard `||` (DuckDB, PostgreSQL, Spark). -#}
+{% macro joined_values(columns, string_type) %}
+    {%- if columns | length == 1 -%}
+        {{- return('cast(' ~ columns[0] ~ ' as ' ~ string_type ~ ')') -}}
+    {%- endif -%}
+    {%- set parts = [] -%}
+    {%- for column in columns -%}
+        {%- do parts.append("coalesce(cast(" ~ column ~ " as " ~ string_type ~ "), 'null')") -%}
+    {%- endfor -%}
+    {{- return(parts | join(" || ', ' || ")) -}}
+{% endmacro %}
+
+
+{#- The checks given as column_checks' arguments, as dicts like column_checks_of's: a unique
+    combination (kind unique, columns), an expression (kind expression, failing = its negation) or a
+    relationship (kind relationships, column, to, field). A malformed argument fails with one line. -#}
+{% macro model_checks_of(unique_combinations, expressions, relationships) %}
+    {%- set checks = [] -%}
+    {%- for columns in unique_combinations or [] -%}
+        {%- if columns is string or columns is not iterable or columns | length == 0 -%}
+            {{ exceptions.raise_compiler_error("ai_maturity.column_checks: unique_combinations is a list of column lists, got " ~ columns) }}
+        {%- endif -%}
+        {%- do checks.append({
+            'kind': 'unique', 'columns': columns, 'column_name': columns | join(', '),
+            'name': 'unique' if columns | length == 1 else 'unique combination'}) -%}
+    {%- endfor -%}
+    {%- for declared in expressions or [] -%}
+        {%- if declared is string -%}
+            {%- set expression, where = declared, none -%}
+        {%- elif declared is mapping and declared.get('expression') is string and declared.keys() | reject('in', ['expression', 'where']) | list | length == 0 -%}
+            {%- set expression, where = declared.expression, declared.get('where') -%}
+        {%- else -%}
+            {{ exceptions.raise_compiler_error("ai_maturity.column_checks: an expression is a SQL text or {expression: ..., where: ...}, got " ~ declared) }}
+        {%- endif -%}
+        {%- set expression = expression | trim -%}
+        {%- set failing = 'not (' ~ expression ~ ')' ~ (' and (' ~ where ~ ')' if where is not none else '') -%}
+        {%- do checks.append({
+            'kind': 'expression', 'column': none, 'column_name': '(row)', 'failing': failing,
+            'name': 'expression_is_true: ' ~ expression ~ (' where ' ~ where if where is not none else '')}) -%}
+    {%- endfor -%}
+    {%- for declared in relationships or [] -%}
+        {%- if declared is not mapping or declared.keys() | sort | list != ['column', 'field', 'to'] -%}
+            {{ exceptions.raise_compiler_error("ai_maturity.column_checks: a relationship is {column: ..., to: ref(...), field: ...}, got " ~ declared) }}
+        {%- endif -%}
+        {%- do checks.append({
+            'kind': 'relationships', 'column': declared.column, 'column_name': declared.column,
+            'to': declared.to, 'field': declared.field,
+            'name': 'relationships to ' ~ (declared.to.identifier if declared.to.identifier is defined else declared.to) ~ '.' ~ declared.field}) -%}
+    {%- endfor -%}
+    {{ return(checks) }}
+{% endmacro %}
 
 
 {#- The checks a model (or seed) declares in its columns' `meta.checks`, as dicts: column_name,
     column (quoted when the column says so), kind, name (shown in failures) and failing (a SQL
-    condition true on an offending row; not set for unique). -#}
+    condition true on an offending row; for unique, columns: the column in a list). -#}
 {% macro column_checks_of(model) %}
     {%- set node = ai_maturity.relation_node(model, 'ai_maturity.column_checks') -%}
     {%- set checks = [] -%}
@@ -130,7 +238,7 @@ where failing_rows > 0
             {%- if kind == 'not_null' -%}
                 {%- do check.update({'name': 'not_null', 'failing': quoted ~ ' is null'}) -%}
             {%- elif kind == 'unique' -%}
-                {%- do check.update({'name': 'unique'}) -%}
+                {%- do check.update({'name': 'unique', 'columns': [quoted]}) -%}
             {%- elif kind == 'accepted_values' and argument is iterable and argument is not string and argument | length > 0 -%}
                 {%- set literals = [] -%}
                 {%- for value in argument -%}
