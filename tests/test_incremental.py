@@ -229,14 +229,18 @@ def assert_accounted(db: Path, source_tables: Sequence[str]) -> None:
             assert row == (raw, raw), (table, row, raw)
 
 
-def assert_same_marts(expected_db: Path, actual_db: Path, label: str) -> None:
+def assert_same_relations(expected_db: Path, relations: Sequence[str], label: str, actual: Path) -> None:
+    """Every relation of the DuckDB full build `expected_db` equals the same relation in `actual`:
+    a built DuckDB file, or a directory of parquet exports (<relation>/*.parquet, from Spark or
+    PostgreSQL). `_batch_at` is not compared (table_compare.RUN_COLUMNS)."""
     problems = []
-    with connect(expected_db) as expected_con, connect(actual_db) as actual_con:
-        relations = list(MARTS) + CHANGED_ENTITY_MODELS  # read without `_batch_at` (table_compare.RUN_COLUMNS)
+    exported = actual.is_dir()
+    with connect(expected_db) as expected_con, (duckdb.connect() if exported else connect(actual)) as actual_con:
+        for con in (expected_con, actual_con):
+            con.execute("set TimeZone = 'UTC'")
         for relation in relations:
-            expected = read_duckdb(expected_con, relation)
-            actual = read_duckdb(actual_con, relation)
-            diffs = compare_tables(expected, actual, [], label)
+            source = f"read_parquet('{(actual / relation).as_posix()}/*.parquet')" if exported else relation
+            diffs = compare_tables(read_duckdb(expected_con, relation), read_duckdb(actual_con, source), [], label)
             if diffs:
                 problems.append(f"{relation}: {len(diffs)} difference(s), e.g. {diffs[:3]}")
     assert not problems, "\n".join(problems)
@@ -293,7 +297,7 @@ def test_incremental_batches_give_the_full_refresh_marts(
             result = run_dbt(RUN, db, work / f"duplicates_{i}")
             assert not result.failures(), result.failures()
             assert_accounted(db, source.tables)
-    assert_same_marts(full_build, db, f"incremental {sorted(cuts)} delay {delay_percent}%")
+    assert_same_relations(full_build, list(MARTS) + CHANGED_ENTITY_MODELS, f"incremental {sorted(cuts)} delay {delay_percent}%", db)
 
 
 def test_only_large_delete_insert_tables_are_checkpointed_to_free_their_deleted_rows(
@@ -396,16 +400,7 @@ def spark_split(tmp_path_factory: pytest.TempPathFactory) -> SparkSplit:
 
 @pytest.mark.spark
 def test_spark_incremental_batch_gives_the_full_refresh_marts(spark_split: SparkSplit) -> None:
-    problems = []
-    with connect(spark_split.full_build) as expected_con, duckdb.connect() as actual_con:
-        actual_con.execute("set TimeZone = 'UTC'")
-        for mart in MARTS:
-            expected = read_duckdb(expected_con, mart)
-            actual = read_duckdb(actual_con, f"read_parquet('{(spark_split.exported / mart).as_posix()}/*.parquet')")
-            diffs = compare_tables(expected, actual, [], "spark, two batches")
-            if diffs:
-                problems.append(f"{mart}: {len(diffs)} difference(s), e.g. {diffs[:3]}")
-    assert not problems, "\n".join(problems)
+    assert_same_relations(spark_split.full_build, list(MARTS), "spark, two batches", spark_split.exported)
 
 
 @pytest.mark.spark
@@ -568,13 +563,4 @@ def test_postgres_incremental_batches_give_the_full_refresh_marts(postgres_split
         base = next(r for r in build.run_results["results"]
                     if r["unique_id"] == "model.ai_maturity.base_ai_maturity_raw__llm_requests")
         assert base["adapter_response"]["code"] == ("SELECT" if number == 0 else "INSERT"), (number, base["adapter_response"])
-    problems = []
-    with connect(full_build) as expected_con, duckdb.connect() as actual_con:
-        actual_con.execute("set TimeZone = 'UTC'")
-        for relation in list(MARTS) + CHANGED_ENTITY_MODELS:
-            expected = read_duckdb(expected_con, relation)
-            actual = read_duckdb(actual_con, f"read_parquet('{(postgres_split.exported / relation).as_posix()}/*.parquet')")
-            diffs = compare_tables(expected, actual, [], "postgres, three batches")
-            if diffs:
-                problems.append(f"{relation}: {len(diffs)} difference(s), e.g. {diffs[:3]}")
-    assert not problems, "\n".join(problems)
+    assert_same_relations(full_build, list(MARTS) + CHANGED_ENTITY_MODELS, "postgres, three batches", postgres_split.exported)
