@@ -296,6 +296,26 @@ def test_dedupe_tie_break_is_the_packages_md5(tmp_path: Path) -> None:
     assert b_jan["change_fail_rate"] == approx(0.5 if winner_status == "failed" else 0.0)
 
 
+def copy_generator(project_dir: Path) -> Path:
+    """The generator's source files copied into another checkout directory; returns the one to edit."""
+    (project_dir / "scripts" / "demo_data").mkdir(parents=True)
+    for path in [PROJECT_DIR / "scripts" / "generate_demo_data.py", *(PROJECT_DIR / "scripts" / "demo_data").glob("*.py")]:
+        (project_dir / path.relative_to(PROJECT_DIR)).write_bytes(path.read_bytes())
+    return project_dir / "scripts" / "demo_data" / "mess.py"
+
+
+def test_cached_raw_data_is_keyed_by_the_generator_source_not_the_checkout(tmp_path: Path) -> None:
+    # another clone of the same code reuses the cache (the key used to be the interpreter's and the
+    # script's absolute paths: every other checkout regenerated scale 10, about 4 minutes) ...
+    edited = copy_generator(tmp_path)
+    assert config.generator_fingerprint(tmp_path) == config.generator_fingerprint()
+    stamp = json.dumps(config.raw_stamp("0.01"))
+    assert str(PROJECT_DIR) not in stamp and sys.executable not in stamp
+    # ... and a changed generator does not (the path key kept stale data after a generator change)
+    edited.write_text(edited.read_text() + "\n# another kind of mess\n")
+    assert config.generator_fingerprint(tmp_path) != config.generator_fingerprint()
+
+
 BenchmarkRun = tuple[subprocess.CompletedProcess[str], dict[str, Any]]
 
 

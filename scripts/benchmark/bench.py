@@ -29,7 +29,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from compare import compare_files  # noqa: E402
 from config import (  # noqa: E402
     FIXED_PROFILES, PROFILES_DIR, PROJECT_DIR, PYTHON, append_day_command, bench_dir, duckdb_settings,
-    generate_command, generator_args,
+    generate_command, generator_args, raw_stamp,
 )
 from report import dbt_timings, machine, ratio, render  # noqa: E402
 from run import Measurement, measure  # noqa: E402
@@ -89,7 +89,8 @@ def ensure_raw(scale: str, out: Path, regenerate: bool) -> tuple[Path, dict[str,
     raw = out / f"raw_scale_{scale}.duckdb"
     stamp = out / f"raw_scale_{scale}.command.json"
     command = generate_command(scale, raw)
-    cached = raw.exists() and stamp.exists() and json.loads(stamp.read_text()) == command
+    generated_from = raw_stamp(scale)
+    cached = raw.exists() and stamp.exists() and json.loads(stamp.read_text()) == generated_from
     if cached and not regenerate:
         return raw, None
     remove_duckdb(raw)
@@ -97,7 +98,7 @@ def ensure_raw(scale: str, out: Path, regenerate: bool) -> tuple[Path, dict[str,
                           label=f"generate raw data (scale {scale})")
     if not measurement.ok:
         raise SystemExit(f"generating the raw data failed: see {measurement.log}")
-    stamp.write_text(json.dumps(command))
+    stamp.write_text(json.dumps(generated_from))
     return raw, step_record(measurement, "generated now (cached for the next run)")
 
 

@@ -3,6 +3,7 @@ settings of the dbt profile (read from profiles/profiles.yml so the floor and pa
 
 from __future__ import annotations
 
+import hashlib
 import os
 import re
 import subprocess
@@ -43,6 +44,23 @@ def generator_args(scale: str) -> list[str]:
 
 def generate_command(scale: str, raw_path: Path) -> list[str]:
     return [PYTHON, str(GENERATOR), *generator_args(scale), "--duckdb", str(raw_path)]
+
+
+def generator_fingerprint(project_dir: Path = PROJECT_DIR) -> str:
+    """sha256 of the generator's source (scripts/generate_demo_data.py and scripts/demo_data/*.py,
+    by their paths inside the checkout): cached raw data is stale once it changes."""
+    digest = hashlib.sha256()
+    scripts = project_dir / "scripts"
+    for path in [scripts / GENERATOR.name, *sorted((scripts / "demo_data").glob("*.py"))]:
+        digest.update(path.relative_to(project_dir).as_posix().encode() + b"\0")
+        digest.update(path.read_bytes() + b"\0")
+    return digest.hexdigest()
+
+
+def raw_stamp(scale: str) -> dict[str, object]:
+    """What the cached raw data of a scale was generated from: the generator's arguments and its
+    source, not where the checkout or its interpreter lives (another clone reuses the cache)."""
+    return {"arguments": generator_args(scale), "generator_sha256": generator_fingerprint()}
 
 
 def append_day_command(scale: str, work_path: Path) -> list[str] | None:
