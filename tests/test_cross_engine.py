@@ -5,8 +5,8 @@ On the small demo data (the `demo_warehouse` fixture: generated and built on Duc
 session) the raw tables are loaded into a local Spark catalog with scripts/spark_load_raw.py and the
 whole project is built there with `dbt build --target spark` (every data and unit test included).
 Then every model under models/marts is compared: same columns and type families, same number of
-rows, the same rows after sorting by the model's grain (its unique / unique_combination_of_columns
-test), counts and other integers equal, other numbers equal within a relative 1e-9, nulls in the
+rows, the same rows after sorting by the model's grain (the first of its column_checks test's
+`unique_combinations`, else its `unique` column), counts and other integers equal, other numbers equal within a relative 1e-9, nulls in the
 same places, strings, booleans, dates and timestamps equal.
 """
 

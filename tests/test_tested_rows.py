@@ -1,7 +1,7 @@
 """Data tests on the large incremental relations check what the last batch could have changed.
 
-`ai_maturity.tested_rows` (macros/generic_tests/tested_rows.sql) gives `column_checks`,
-`unique_combination_of_columns` and `batch_relationships` the rows of the newest `_batch_at` of an
+`ai_maturity.tested_rows` (macros/generic_tests/tested_rows.sql) gives `column_checks` (every check
+but its relationships) and `batch_relationships` the rows of the newest `_batch_at` of an
 incremental model, and, for a staging view over an incremental base table, the rows whose key group
 that table re-validated last; a full build has one batch, so every row is read. Shown here by
 spoiling validated rows behind dbt's back (a null `feature_name`, which validation never lets
@@ -62,12 +62,16 @@ def node_result(result: DbtResult, name: str) -> dict[str, Any]:
     return matches[0]
 
 
-def failing_feature_names(db_path: Path, work_dir: Path, test_name: str) -> int:
-    """failing_rows of a column_checks test's not_null check on feature_name, run from its
-    compiled SQL."""
+def failing_rows(db_path: Path, work_dir: Path, test_name: str, column: str) -> int:
+    """failing_rows of a column_checks test's checks on a column, run from its compiled SQL."""
     compiled = next((work_dir / "target" / "compiled").rglob(f"{test_name}*.sql")).read_text()
     rows = query(db_path, compiled)
-    return sum(row["failing_rows"] for row in rows if row["column_name"] == "feature_name")
+    return sum(row["failing_rows"] for row in rows if row["column_name"] == column)
+
+
+def failing_feature_names(db_path: Path, work_dir: Path, test_name: str) -> int:
+    """failing_rows of a column_checks test's not_null check on feature_name."""
+    return failing_rows(db_path, work_dir, test_name, "feature_name")
 
 
 def write_two_requests(db_path: Path) -> None:
@@ -125,6 +129,21 @@ def test_an_incremental_run_checks_its_own_batch_only(warehouse: tuple[Path, Pat
                      "--exclude", "test_type:unit"], db_path, work_dir)
     assert node_result(rerun, STG_TEST)["status"] == "fail"
     assert node_result(rerun, INT_TEST)["status"] == "fail"
+
+
+def test_a_staging_relationship_reads_the_batch_and_an_intermediate_one_every_row(warehouse: tuple[Path, Path]) -> None:
+    # stg → stg teams is `batch: true` (a removed team re-validates its rows, so the last batch holds
+    # every row it can orphan); int_llm_requests_measured → stg teams reads the whole model
+    db_path, work_dir = warehouse
+    append_request(db_path, "q3")
+    second = build(db_path, work_dir)
+    assert not second.failures(), second.failures()
+    with duckdb.connect(str(db_path)) as con:  # an unknown team behind dbt's back: q1 (old batch), q3 (newest)
+        for relation in (BASE, INT):
+            con.execute(f"update {relation} set team_id = 'ghost' where request_id in ('q1', 'q3')")
+    assert query(db_path, f"select count(*) as n from {STG} where team_id = 'ghost'")[0]["n"] == 2
+    assert failing_rows(db_path, work_dir, STG_TEST, "team_id") == 1
+    assert failing_rows(db_path, work_dir, INT_TEST, "team_id") == 2
 
 
 def test_a_full_refresh_is_one_batch_and_every_row_is_checked(warehouse: tuple[Path, Path]) -> None:

@@ -23,9 +23,13 @@
               - {expression: "abs(a - b) < 1e-9", where: "a is not null"}
             relationships:                                   # every non-null value is a field of `to`
               - {column: team_id, to: "ref('dim_teams')", field: team_id}
+              - {column: team_id, to: "ref('stg_teams')", field: team_id, batch: true}
 
-  Relationships read the whole model (a parent row can go without the child changing); every other
-  check reads `ai_maturity.tested_rows(model)` (on a large incremental relation its last batch).
+  A relationship reads the whole model (a parent row can go without the child changing), or with
+  `batch: true` the tested rows — sound only where a batch rewrites every row that references a
+  parent row it changed or removed (a staging view over a base table whose raw_batch `parents`
+  re-validate the rows of a re-validated team, directly or through its services). Every other check
+  reads `ai_maturity.tested_rows(model)` (on a large incremental relation its last batch).
   The test returns one row per failing check: column_name, check_name, failing_rows and a sample
   offending value (as a string), so the failure names the column and the check (`dbt test
   --store-failures` keeps the rows). The column checks are read from the model's node in `graph` at
@@ -86,20 +90,23 @@ duplicates_{{ loop.index }} as (
 {%- for check in relationship_checks %}
 
 orphans_{{ loop.index }} as (
-    select cast(child.{{ check.column }} as {{ string_type }}) as orphan_value
-    from {{ model }} as child
+    select cast(child.child_value as {{ string_type }}) as orphan_value
+    from (
+        select {{ check.column }} as child_value
+        from {{ ai_maturity.tested_rows(model) if check.batch else model }}
+        where {{ check.column }} is not null
+    ) as child
     left join (
         select {{ check.field }} as referenced_value
         from {{ check.to }}
         where {{ check.field }} is not null
     ) as parent
-        on child.{{ check.column }} = parent.referenced_value
-    where child.{{ check.column }} is not null and parent.referenced_value is null
+        on child.child_value = parent.referenced_value
+    where parent.referenced_value is null
 ),
 {%- endfor %}
 
 failures as (
-{%- set branches = [] %}
 {%- if row_checks %}
     {#- the one row of row_checks crossed with the list of checks (a union of one branch per check
         plans the aggregate once per branch on Spark) #}
@@ -204,12 +211,14 @@ where failing_rows > 0
             'name': 'expression_is_true: ' ~ expression ~ (' where ' ~ where if where is not none else '')}) -%}
     {%- endfor -%}
     {%- for declared in relationships or [] -%}
-        {%- if declared is not mapping or declared.keys() | sort | list != ['column', 'field', 'to'] -%}
-            {{ exceptions.raise_compiler_error("ai_maturity.column_checks: a relationship is {column: ..., to: ref(...), field: ...}, got " ~ declared) }}
+        {%- if declared is not mapping or declared.keys() | reject('in', ['column', 'to', 'field', 'batch']) | list | length > 0
+            or declared.keys() | select('in', ['column', 'to', 'field']) | list | length != 3
+            or declared.get('batch', false) is not boolean -%}
+            {{ exceptions.raise_compiler_error("ai_maturity.column_checks: a relationship is {column: ..., to: ref(...), field: ..., batch: true|false}, got " ~ declared) }}
         {%- endif -%}
         {%- do checks.append({
             'kind': 'relationships', 'column': declared.column, 'column_name': declared.column,
-            'to': declared.to, 'field': declared.field,
+            'to': declared.to, 'field': declared.field, 'batch': declared.get('batch', false),
             'name': 'relationships to ' ~ (declared.to.identifier if declared.to.identifier is defined else declared.to) ~ '.' ~ declared.field}) -%}
     {%- endfor -%}
     {{ return(checks) }}
