@@ -6,9 +6,9 @@ a `where`, a value missing from the model a relationship refers to); clean data 
 failure's rows name the column and the check.
 
 The fixture is a throw-away dbt project named `ai_maturity` (so the package's macros resolve under
-their namespace) whose macro path is this package's macros, with three small models in portable
-SQL. It runs on DuckDB; on PostgreSQL too when AI_MATURITY_PG_HOST is set, and on a local Spark
-session under the `spark` marker (`-m spark`)."""
+their namespace) whose macro path is this package's macros, with small models in portable SQL. It
+runs on DuckDB; on PostgreSQL too when AI_MATURITY_PG_HOST is set, and on a local Spark session
+under the `spark` marker (`-m spark`)."""
 
 from __future__ import annotations
 

@@ -6,8 +6,9 @@ session) the raw tables are loaded into a local Spark catalog with scripts/spark
 whole project is built there with `dbt build --target spark` (every data and unit test included).
 Then every model under models/marts is compared: same columns and type families, same number of
 rows, the same rows after sorting by the model's grain (the first of its column_checks test's
-`unique_combinations`, else its `unique` column), counts and other integers equal, other numbers equal within a relative 1e-9, nulls in the
-same places, strings, booleans, dates and timestamps equal.
+`unique_combinations`, else its `unique` column), counts and other integers equal, other numbers
+equal within a relative 1e-9, nulls in the same places, strings, booleans, dates and timestamps
+equal.
 """
 
 from __future__ import annotations
