@@ -49,6 +49,9 @@
 {%- set relationship_checks = checks | selectattr('kind', 'equalto', 'relationships') | list -%}
 {%- set row_checks = checks | rejectattr('kind', 'in', ['unique', 'relationships']) | list -%}
 {%- set string_type = ai_maturity.type_for('string') -%}
+{#- read once: on an incremental relation it asks the warehouse whether the relation holds one batch -#}
+{%- set reads_tested_rows = row_checks or unique_checks or relationship_checks | selectattr('batch') | list -%}
+{%- set tested_rows = ai_maturity.tested_rows(model) if reads_tested_rows else model -%}
 {%- if checks | length == 0 %}
 select
     cast(null as {{ string_type }}) as column_name,
@@ -70,7 +73,7 @@ row_checks as (
         {%- endif %}
         {{- ',' if not loop.last }}
     {%- endfor %}
-    from {{ ai_maturity.tested_rows(model) }}
+    from {{ tested_rows }}
 ),
 {%- endif %}
 {%- for check in unique_checks %}
@@ -79,7 +82,7 @@ duplicates_{{ loop.index }} as (
     select
         {{ ai_maturity.joined_values(check.columns, string_type) }} as duplicated_value,
         count(*) as row_count
-    from {{ ai_maturity.tested_rows(model) }}
+    from {{ tested_rows }}
     {%- if check.columns | length == 1 %}
     where {{ check.columns[0] }} is not null
     {%- endif %}
@@ -93,7 +96,7 @@ orphans_{{ loop.index }} as (
     select cast(child.child_value as {{ string_type }}) as orphan_value
     from (
         select {{ check.column }} as child_value
-        from {{ ai_maturity.tested_rows(model) if check.batch else model }}
+        from {{ tested_rows if check.batch else model }}
         where {{ check.column }} is not null
     ) as child
     left join (
@@ -254,7 +257,7 @@ where failing_rows > 0
                     {%- if value is number -%}
                         {%- do literals.append(value | string) -%}
                     {%- else -%}
-                        {%- do literals.append("'" ~ (value | string | replace("'", "''")) ~ "'") -%}
+                        {%- do literals.append(ai_maturity.string_literal(value)) -%}
                     {%- endif -%}
                 {%- endfor -%}
                 {%- do check.update({
