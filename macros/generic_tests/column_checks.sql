@@ -27,9 +27,12 @@
 
   A relationship reads the whole model (a parent row can go without the child changing), or with
   `batch: true` the tested rows — sound only where a batch rewrites every row that references a
-  parent row it changed or removed (a staging view over a base table whose raw_batch `parents`
-  re-validate the rows of a re-validated team, directly or through its services). Every other check
-  reads `ai_maturity.tested_rows(model)` (on a large incremental relation its last batch).
+  parent row it changed or removed: a staging view over a base table whose raw_batch `parents`
+  re-validate the rows that reference a re-validated parent group (a team, directly or through its
+  services; a chunk's or an evaluation's request; a deployment change's deployment and change), or
+  int_llm_traces_costed, which recomputes a trace when one of its requests changes or goes. Each
+  distinct value is looked up once. Every other check reads `ai_maturity.tested_rows(model)` (on a
+  large incremental relation its last batch).
   The test returns one row per failing check: column_name, check_name, failing_rows and a sample
   offending value (as a string), so the failure names the column and the check (`dbt test
   --store-failures` keeps the rows). The column checks are read from the model's node in `graph` at
@@ -93,11 +96,17 @@ duplicates_{{ loop.index }} as (
 {%- for check in relationship_checks %}
 
 orphans_{{ loop.index }} as (
-    select cast(child.child_value as {{ string_type }}) as orphan_value
+    select
+        cast(child.child_value as {{ string_type }}) as orphan_value,
+        child.row_count
     from (
-        select {{ check.column }} as child_value
+        {#- each value looked up once (a full build's chunks reference 47 M requests at scale 10) #}
+        select
+            {{ check.column }} as child_value,
+            count(*) as row_count
         from {{ tested_rows if check.batch else model }}
         where {{ check.column }} is not null
+        group by {{ check.column }}
     ) as child
     left join (
         select {{ check.field }} as referenced_value
@@ -148,7 +157,7 @@ failures as (
     select
         {{ ai_maturity.string_literal(check.column_name) }} as column_name,
         {{ ai_maturity.string_literal(check.name) }} as check_name,
-        count(*) as failing_rows,
+        sum(row_count) as failing_rows,
         min(orphan_value) as sample_value
     from orphans_{{ loop.index }}
     {{- '\n    union all' if not loop.last }}
