@@ -1,7 +1,8 @@
 """Data tests on the large incremental relations check what the last batch could have changed.
 
 `ai_maturity.tested_rows` (macros/generic_tests/tested_rows.sql) gives `column_checks` (every check
-but a relationship without `batch: true`) the rows of the newest `_batch_at` of an incremental model, and, for a staging view over an incremental base table, the rows whose key group
+but a relationship without `batch: true`) and `batch_relationships` the rows of the newest `_batch_at` of an
+incremental model, and, for a staging view over an incremental base table, the rows whose key group
 that table re-validated last; a full build has one batch, so every row is read. Shown here by
 spoiling validated rows behind dbt's back (a null `feature_name`, which validation never lets
 through; a request removed from under its trace or its chunk) and counting what the compiled test sees against
@@ -157,17 +158,22 @@ def test_a_full_refresh_is_one_batch_and_every_row_is_checked(warehouse: tuple[P
         assert failing_feature_names(db_path, work_dir, test_name) == 2
 
 
-TRACES_TEST = "ai_maturity_column_checks_int_llm_traces_costed_"
-CHUNKS_TEST = "ai_maturity_column_checks_stg_ai_maturity_raw__llm_request_chunks_"
+TRACES_TEST = "ai_maturity_batch_relationships_int_llm_traces_costed_"
 
 
-def failing_relationships(db_path: Path, work_dir: Path, test_name: str) -> list[tuple[str, int, str]]:
-    """(column, failing rows, sample value) of the relationship checks of a compiled column_checks
-    test, run as dbt would."""
-    compiled = next((work_dir / "target" / "compiled").rglob(f"{test_name}*.sql")).read_text()
-    rows = query(db_path, compiled)
-    return sorted((row["column_name"], row["failing_rows"], row["sample_value"])
-                  for row in rows if row["check_name"].startswith("relationships"))
+def batch_relationships_rows(db_path: Path, work_dir: Path, model: str) -> list[dict[str, Any]]:
+    """Rows of the compiled batch_relationships test on `model`, run as dbt would."""
+    # dbt shortens the file name of a test with long arguments to a hash: find it by what it reads
+    tests = [path.read_text() for path in (work_dir / "target" / "compiled").rglob("ai_maturity_batch_relationship*.sql")]
+    compiled = [sql for sql in tests if model in sql]
+    assert len(compiled) == 1, compiled
+    return query(db_path, compiled[0])
+
+
+def missing_references(db_path: Path, work_dir: Path) -> list[tuple[str, str]]:
+    """(column, request id) rows of the compiled batch_relationships test on int_llm_traces_costed."""
+    rows = batch_relationships_rows(db_path, work_dir, "int_llm_traces_costed")
+    return sorted((row["column_name"], row["referenced_value"]) for row in rows)
 
 
 def test_trace_references_are_checked_on_the_last_batch(tmp_path: Path) -> None:
@@ -186,16 +192,23 @@ def test_trace_references_are_checked_on_the_last_batch(tmp_path: Path) -> None:
     # requests removed behind dbt's back: q1's trace is of an earlier batch, q3's of this one
     with duckdb.connect(str(db_path)) as con:
         con.execute(f"delete from {INT} where request_id in ('q1', 'q3')")
-    assert failing_relationships(db_path, tmp_path, TRACES_TEST) == [("first_request_id", 1, "q3"), ("lead_request_id", 1, "q3")]
+    assert missing_references(db_path, tmp_path) == [("first_request_id", "q3"), ("lead_request_id", "q3")]
     full = run_dbt([*select, "--full-refresh"], db_path, tmp_path)
     assert not full.failures(), full.failures()
     with duckdb.connect(str(db_path)) as con:
         con.execute(f"delete from {INT} where request_id in ('q1', 'q3')")
-    # every trace read: two orphaned traces per column, the smallest request id as the sample
-    assert failing_relationships(db_path, tmp_path, TRACES_TEST) == [("first_request_id", 2, "q1"), ("lead_request_id", 2, "q1")]
+    assert missing_references(db_path, tmp_path) == [
+        ("first_request_id", "q1"), ("first_request_id", "q3"), ("lead_request_id", "q1"), ("lead_request_id", "q3"),
+    ]
 
 
 CHUNKS_BASE = "main_ai_maturity_staging.base_ai_maturity_raw__llm_request_chunks"
+
+
+def missing_chunk_requests(db_path: Path, work_dir: Path) -> list[str]:
+    """Request ids the compiled batch_relationships test on stg_ai_maturity_raw__llm_request_chunks reports."""
+    rows = batch_relationships_rows(db_path, work_dir, "llm_request_chunks")
+    return sorted(row["referenced_value"] for row in rows)
 
 
 def test_chunk_requests_are_checked_on_the_last_batch(tmp_path: Path) -> None:
@@ -221,9 +234,9 @@ def test_chunk_requests_are_checked_on_the_last_batch(tmp_path: Path) -> None:
     # both requests removed behind dbt's back: only q2's chunk is of the last batch
     with duckdb.connect(str(db_path)) as con:
         con.execute(f"delete from {BASE} where request_id in ('q1', 'q2')")
-    assert failing_relationships(db_path, tmp_path, CHUNKS_TEST) == [("request_id", 1, "q2")]
+    assert missing_chunk_requests(db_path, tmp_path) == ["q2"]
     full = run_dbt([*select, "--full-refresh"], db_path, tmp_path)
     assert not full.failures(), full.failures()
     with duckdb.connect(str(db_path)) as con:
         con.execute(f"delete from {BASE} where request_id in ('q1', 'q2')")
-    assert failing_relationships(db_path, tmp_path, CHUNKS_TEST) == [("request_id", 2, "q1")]
+    assert missing_chunk_requests(db_path, tmp_path) == ["q1", "q2"]

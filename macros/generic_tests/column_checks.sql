@@ -27,12 +27,14 @@
 
   A relationship reads the whole model (a parent row can go without the child changing), or with
   `batch: true` the tested rows — sound only where a batch rewrites every row that references a
-  parent row it changed or removed: a staging view over a base table whose raw_batch `parents`
-  re-validate the rows that reference a re-validated parent group (a team, directly or through its
-  services; a chunk's or an evaluation's request; a deployment change's deployment and change), or
-  int_llm_traces_costed, which recomputes a trace when one of its requests changes or goes. Each
-  distinct value is looked up once. Every other check reads `ai_maturity.tested_rows(model)` (on a
-  large incremental relation its last batch).
+  parent row it changed or removed (a staging view over a base table whose raw_batch `parents`
+  re-validate the rows of a re-validated team, directly or through its services). Each distinct
+  value is looked up once. The relationships of the largest relations to other large ones (a
+  chunk's or an evaluation's request, a trace's first and lead request, a deployment change's
+  deployment and change) are `batch_relationships` nodes of their own: folded in here, the
+  traces' two joins against 50 M requests beside its other checks ran out of DuckDB's 3 GB at
+  scale 10. Every other check reads `ai_maturity.tested_rows(model)` (on a large incremental
+  relation its last batch).
   The test returns one row per failing check: column_name, check_name, failing_rows and a sample
   offending value (as a string), so the failure names the column and the check (`dbt test
   --store-failures` keeps the rows). The column checks are read from the model's node in `graph` at
@@ -100,7 +102,7 @@ orphans_{{ loop.index }} as (
         cast(child.child_value as {{ string_type }}) as orphan_value,
         child.row_count
     from (
-        {#- each value looked up once (a full build's chunks reference 47 M requests at scale 10) #}
+        {#- each value looked up once #}
         select
             {{ check.column }} as child_value,
             count(*) as row_count
