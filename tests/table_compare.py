@@ -7,7 +7,7 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Any
 
@@ -68,7 +68,7 @@ def read_duckdb(con: duckdb.DuckDBPyConnection, relation: str) -> Table:
 def normalize(value: Any) -> Any:
     """One Python representation per value across drivers: aware timestamps as naive UTC."""
     if isinstance(value, datetime) and value.tzinfo is not None:
-        return value.astimezone(timezone.utc).replace(tzinfo=None)
+        return value.astimezone(UTC).replace(tzinfo=None)
     return value
 
 

@@ -21,7 +21,6 @@ datasets (no dbt build per example).
 from __future__ import annotations
 
 import json
-import shutil
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from pathlib import Path

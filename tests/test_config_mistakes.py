@@ -20,7 +20,6 @@ from harness import (
     PROJECT_DIR,
     SCHEMAS,
     SMART_TARGET_TYPES,
-    DbtResult,
     connect,
     copy_seed,
     run_dbt,

@@ -26,7 +26,6 @@ import pytest
 
 from conftest import PROJECT_DIR, DemoWarehouse
 from harness import MARTS_SCHEMA, DbtResult, package_schemas
-from table_compare import Table, compare_tables, grain_of, read_duckdb
 from spark_harness import (
     export_spark_tables,
     load_raw_into_spark,
@@ -35,6 +34,7 @@ from spark_harness import (
     spark_env,
     spark_skip_reason,
 )
+from table_compare import Table, compare_tables, grain_of, read_duckdb
 
 MAX_DIFFS_SHOWN = 15
 SPARK_SCHEMA = "main"  # the target schema; the marts are in package_schemas(SPARK_SCHEMA)["marts"]

@@ -86,14 +86,14 @@ def trend_by_blocker(warehouse: DemoWarehouse) -> pd.DataFrame:
 
 def projection(row: object) -> date | None:
     """The first coming month whose value on the fitted line meets the threshold, within a year."""
-    slope, comparator = getattr(row, "trend_slope_per_period"), getattr(row, "comparator")
+    slope, comparator = row.trend_slope_per_period, row.comparator
     if pd.isna(slope) or not ((comparator in (">=", ">") and slope > 0) or (comparator in ("<=", "<") and slope < 0)):
         return None
-    periods = (getattr(row, "threshold") - getattr(row, "line_now")) / slope
+    periods = (row.threshold - row.line_now) / slope
     ahead = math.ceil(periods - TOLERANCE) if comparator in (">=", "<=") else math.floor(periods + TOLERANCE) + 1
     if ahead > PERIODS_PER_YEAR:
         return None
-    return (pd.Timestamp(getattr(row, "period_start")) + pd.DateOffset(months=max(ahead, 1))).date()
+    return (pd.Timestamp(row.period_start) + pd.DateOffset(months=max(ahead, 1))).date()
 
 
 def seed_actions() -> dict[str, str]:

@@ -26,7 +26,17 @@ from typing import Any
 import duckdb
 import pytest
 
-from harness import PACKAGE_SCHEMAS_SQL, SCHEMAS, DbtResult, deployment_row, failures, query, raw_contract, run_dbt, write_raw_tables
+from harness import (
+    PACKAGE_SCHEMAS_SQL,
+    SCHEMAS,
+    DbtResult,
+    deployment_row,
+    failures,
+    query,
+    raw_contract,
+    run_dbt,
+    write_raw_tables,
+)
 
 PROJECT_DIR = Path(__file__).resolve().parents[1]
 T0 = "2025-01-01 00:00:00"

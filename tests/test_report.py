@@ -23,6 +23,7 @@ from pathlib import Path
 
 import duckdb
 import pytest
+
 from conftest import PROJECT_DIR, DemoWarehouse
 from demo_data.profiles import INCIDENT_SCENARIO, TEAMS
 from harness import MARTS_SCHEMA, query

@@ -16,6 +16,7 @@ from typing import Any
 
 import duckdb
 import pytest
+
 from conftest import DemoWarehouse
 from harness import MARTS_SCHEMA, query
 from maturity_report.data import OPTIONAL_MARTS

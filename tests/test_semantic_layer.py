@@ -21,6 +21,7 @@ from typing import Any
 import pandas as pd
 import pytest
 import yaml
+
 from conftest import PROJECT_DIR, DemoWarehouse
 from harness import PROFILES_DIR, query
 

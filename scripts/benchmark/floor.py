@@ -15,7 +15,7 @@ import duckdb
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from config import duckdb_settings  # noqa: E402
+from config import duckdb_settings
 
 FLOOR_SQL = Path(__file__).resolve().parent / "floor.sql"
 

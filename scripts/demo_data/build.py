@@ -9,8 +9,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from . import delivery, governance, llm, ml, mess, organisation, people, product, readiness
-from .common import END, START, SIZES, US, Ctx
+from . import delivery, governance, llm, mess, ml, organisation, people, product, readiness
+from .common import END, SIZES, START, US, Ctx
 
 MS = 1000
 from .profiles import TEAMS

@@ -15,8 +15,21 @@ import numpy as np
 import pandas as pd
 
 from .common import (
-    DAY, END, HOUR, MINUTE, N_MONTHS, START, Ctx, daily_load_time, hex_tokens, month_end, month_of, month_start,
-    seq_ids, ts, weekdays_of_month,
+    DAY,
+    END,
+    HOUR,
+    MINUTE,
+    N_MONTHS,
+    START,
+    Ctx,
+    daily_load_time,
+    hex_tokens,
+    month_end,
+    month_of,
+    month_start,
+    seq_ids,
+    ts,
+    weekdays_of_month,
 )
 from .organisation import owner_at, team_services_by_month
 from .people import Person

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from .common import DAY, END, HOUR, START, N_MONTHS, Ctx, daily_load_time, month_end, month_start, seq_ids
+from .common import DAY, END, HOUR, N_MONTHS, START, Ctx, daily_load_time, month_end, month_start, seq_ids
 from .ml import team_models
 from .profiles import TEAMS
 

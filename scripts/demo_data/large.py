@@ -689,7 +689,7 @@ def _sql_llm_requests() -> str:
 def _sql_llm_request_chunks() -> str:
     # rag answers (step 2) carry 4 retrieved chunks and up to 2 cited (among the retrieved ones);
     # answers to a standard question (case_id) retrieve its relevant chunks most of the time
-    return f"""
+    return """
         with a as (
             select tr.*, 2 as step, k,
                 u(row('chk', tr.team_no, tr.d, tr.slot, k)) as r_chk

@@ -26,7 +26,6 @@ import duckdb
 from .large import _CHANGED, Log, close, connect, define_macros, progress
 from .schema import TABLES, TS
 
-
 # the timestamp that dates an event, per event table
 PRIMARY_TIME: dict[str, str] = {
     "changes": "first_commit_at",

@@ -21,13 +21,13 @@ import yaml
 
 if __package__ in (None, ""):
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-    __package__ = "demo_data"  # noqa: A001
+    __package__ = "demo_data"
 
-from demo_data.build import generate  # noqa: E402
-from demo_data.common import DAY, HOUR, N_MONTHS, month_end, month_of, month_start  # noqa: E402
-from demo_data.organisation import owners_vector  # noqa: E402
-from demo_data.profiles import FEATURES, PLANES, TEAMS  # noqa: E402
-from demo_data.schema import TABLES  # noqa: E402
+from demo_data.build import generate
+from demo_data.common import DAY, HOUR, N_MONTHS, month_end, month_of, month_start
+from demo_data.organisation import owners_vector
+from demo_data.profiles import FEATURES, PLANES, TEAMS
+from demo_data.schema import TABLES
 
 CRITERIA: tuple[tuple[str, int, str, str, float], ...] = (
     ("process", 1, "deployment_frequency_per_week", ">=", 0.25),

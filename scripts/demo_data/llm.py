@@ -14,7 +14,13 @@ import pandas as pd
 from .common import DAY, END, HOUR, MINUTE, N_MONTHS, Ctx, daily_load_time, hex_tokens, month_end, month_start, seq_ids, ts
 from .product import Usage
 from .profiles import (
-    EMBEDDING_MODEL, INCIDENT_SCENARIO, LLM_FEATURES, MODELS, PROMPT_HASHES, TEAMS, LlmFeatureSpec,
+    EMBEDDING_MODEL,
+    INCIDENT_SCENARIO,
+    LLM_FEATURES,
+    MODELS,
+    PROMPT_HASHES,
+    TEAMS,
+    LlmFeatureSpec,
 )
 
 MS = 1000  # microseconds per millisecond

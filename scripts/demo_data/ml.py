@@ -10,8 +10,21 @@ import numpy as np
 import pandas as pd
 
 from .common import (
-    DAY, END, HOUR, MINUTE, N_MONTHS, START, Ctx, daily_load_time, hex_tokens, month_end, month_of, month_start,
-    seq_ids, weekdays_of_month, DIMENSION_LOADED_AT,
+    DAY,
+    DIMENSION_LOADED_AT,
+    END,
+    HOUR,
+    MINUTE,
+    N_MONTHS,
+    START,
+    Ctx,
+    daily_load_time,
+    hex_tokens,
+    month_end,
+    month_of,
+    month_start,
+    seq_ids,
+    weekdays_of_month,
 )
 from .profiles import SERVICES, TEAMS, ServiceSpec, TeamProfile
 

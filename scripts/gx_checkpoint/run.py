@@ -16,7 +16,7 @@ os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
 # GX imports pyspark, which warns about pandas 3 on every import: not this run's concern
 warnings.filterwarnings("ignore", category=FutureWarning, module=r"pyspark\..*")
 
-from .contract import is_enabled, identifier, raw_contract  # noqa: E402
+from .contract import identifier, is_enabled, raw_contract  # noqa: E402
 from .engines import Target, UserError  # noqa: E402
 from .suites import CRITICAL, Thresholds, mart_expectations, raw_expectations  # noqa: E402
 
