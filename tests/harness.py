@@ -226,7 +226,7 @@ def query(db_path: Path, sql: str) -> list[dict[str, Any]]:
     with connect(db_path) as con:
         cursor = con.execute(sql)
         names = [description[0] for description in cursor.description]
-        return [dict(zip(names, row)) for row in cursor.fetchall()]
+        return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
 
 
 def build_dataset(work_dir: Path, raw: Mapping[str, Sequence[Row]], *commands: Sequence[str]) -> Path:

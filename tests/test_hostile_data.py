@@ -698,7 +698,7 @@ def test_clean_team_metrics_unchanged(hostile: Built, baseline: Built) -> None:
     changed = {
         metric: (before[metric], after[metric])
         for metric in before
-        if not all(same(a, b) for a, b in zip(before[metric], after[metric]))
+        if not all(same(a, b) for a, b in zip(before[metric], after[metric], strict=True))
     }
     assert changed == {}
     # the comparison is not vacuous: the clean team has values in every cluster
@@ -881,7 +881,7 @@ def test_switched_off_tables_leave_other_metrics_unchanged(
     assert before.keys() == after.keys()
     for (period, metric), values in after.items():
         if metric in measurable:
-            assert all(same(a, b) for a, b in zip(values, before[(period, metric)])), (period, metric)
+            assert all(same(a, b) for a, b in zip(values, before[(period, metric)], strict=True)), (period, metric)
         else:
             assert values[0] is None, (period, metric, values)
 

@@ -259,7 +259,10 @@ def test_batches_cover_every_row_exactly_once(source: Source) -> None:
     with duckdb.connect(str(source.path), read_only=True) as con:
         columns = ", ".join(f'"{r[0]}"' for r in con.execute("describe raw.llm_requests").fetchall())
         hashed = f"(select *, hash({columns}) % 100 as _row_hash from raw.llm_requests)"
-        cut = f"(timestamp '{source.first_loaded}' + (timestamp '{source.last_loaded}' - timestamp '{source.first_loaded}') * 0.6)"
+        cut = (
+            f"(timestamp '{source.first_loaded}'"
+            f" + (timestamp '{source.last_loaded}' - timestamp '{source.first_loaded}') * 0.6)"
+        )
         late = con.execute(f"select count(*) from {hashed} where _loaded_at < {cut} and {predicates[2]}").fetchone()[0]
     assert late > 0
 
@@ -297,7 +300,9 @@ def test_incremental_batches_give_the_full_refresh_marts(
             result = run_dbt(RUN, db, work / f"duplicates_{i}")
             assert not result.failures(), result.failures()
             assert_accounted(db, source.tables)
-    assert_same_relations(full_build, list(MARTS) + CHANGED_ENTITY_MODELS, f"incremental {sorted(cuts)} delay {delay_percent}%", db)
+    assert_same_relations(
+        full_build, list(MARTS) + CHANGED_ENTITY_MODELS, f"incremental {sorted(cuts)} delay {delay_percent}%", db
+    )
 
 
 def test_only_large_delete_insert_tables_are_checkpointed_to_free_their_deleted_rows(

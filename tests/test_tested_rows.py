@@ -1,7 +1,8 @@
 """Data tests on the large incremental relations check what the last batch could have changed.
 
 `ai_maturity.tested_rows` (macros/generic_tests/tested_rows.sql) gives `column_checks` (every check
-but a relationship without `batch: true`) the rows of the newest `_batch_at` of an incremental model, and, for a staging view over an incremental base table, the rows whose key group
+but a relationship without `batch: true`) the rows of the newest `_batch_at` of an incremental model,
+and, for a staging view over an incremental base table, the rows whose key group
 that table re-validated last; a full build has one batch, so every row is read. Shown here by
 spoiling validated rows behind dbt's back (a null `feature_name`, which validation never lets
 through; a request removed from under its trace or its chunk) and counting what the compiled test sees against

@@ -11,10 +11,10 @@ import pandas as pd
 
 from . import delivery, governance, llm, mess, ml, organisation, people, product, readiness
 from .common import END, SIZES, START, US, Ctx
-
-MS = 1000
 from .profiles import TEAMS
 from .schema import TABLES, TS
+
+MS = 1000
 
 
 @dataclass

@@ -440,7 +440,7 @@ def _detection_and_reporting(ctx: Ctx, incidents: list[Incident]) -> None:
         sources = ["staff"] * k_staff + ["customer"] * max(0, k_cust)
         sources += ["automated"] * (n - len(sources))
         rng.shuffle(sources)
-        for inc, source in zip(sorted(group, key=lambda i: (i.started_at, i.service_id)), sources):
+        for inc, source in zip(sorted(group, key=lambda i: (i.started_at, i.service_id)), sources, strict=True):
             inc.detection_source = source
             if inc.caused_by is None:
                 inc.detected_at = inc.started_at + int(rng.uniform(*delays[source]) * MINUTE)
@@ -486,7 +486,7 @@ def _frames(ctx: Ctx, rows: list[Deploy], changes: list[Change], incidents: list
     deployments.loc[nulls & (deployments["is_rollback"] == False), "is_rollback"] = pd.NA  # noqa: E712
 
     changes = sorted(changes, key=lambda c: (c.first_commit_at, c.service_id, c.uid))
-    change_ids = {c.uid: cid for c, cid in zip(changes, seq_ids("chg-", len(changes), 7))}
+    change_ids = {c.uid: cid for c, cid in zip(changes, seq_ids("chg-", len(changes), 7), strict=True)}
     changes_df = pd.DataFrame({
         "change_id": [change_ids[c.uid] for c in changes],
         "service_id": [c.service_id for c in changes],

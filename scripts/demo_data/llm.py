@@ -438,8 +438,8 @@ def _score(ctx: Ctx, ev: pd.DataFrame) -> pd.DataFrame:
     score = np.zeros(n)
     passed = np.ones(n, dtype=bool)
     legit = np.full(n, None, dtype=object)
-    quality_faith = np.array([_feature(f).quality(v).faithfulness_mean for f, v in zip(feature, version)])
-    halluc_share = np.array([_feature(f).quality(v).hallucination_fail_share for f, v in zip(feature, version)])
+    quality_faith = np.array([_feature(f).quality(v).faithfulness_mean for f, v in zip(feature, version, strict=True)])
+    halluc_share = np.array([_feature(f).quality(v).hallucination_fail_share for f, v in zip(feature, version, strict=True)])
     # faithfulness: score drawn around the prompt version's quality; passed from the score
     is_f = name == "faithfulness"
     score[is_f] = np.clip(rng.normal(quality_faith[is_f], 0.07), 0, 1)
@@ -577,7 +577,9 @@ def build_llm(ctx: Ctx, usage: Usage) -> LlmResult:
     conv = [f"conv-{x}" for x in hex_tokens(ctx.rng("llm", "conv"), n, 20)]
     req["conversation_id"] = np.where(uidx >= 0, conv, None)
     # one conversation per user × feature × day
-    conv_first = req.groupby([req["user_key"], req["feature_name"], req["day"]], dropna=False)["conversation_id"].transform("first")
+    conv_first = (
+        req.groupby([req["user_key"], req["feature_name"], req["day"]], dropna=False)["conversation_id"].transform("first")
+    )
     req["conversation_id"] = np.where(uidx >= 0, conv_first, None)
     text_rng = ctx.rng("llm", "text")
     prompt_phrase = text_rng.choice(np.array(_PROMPTS, dtype=object), size=n)

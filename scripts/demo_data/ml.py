@@ -127,7 +127,7 @@ def _run_rows_for_team(ctx: Ctx, team: TeamProfile, alerts: pd.DataFrame) -> pd.
                              "triggered_at": ms + day * DAY + 2 * HOUR + k * 20 * MINUTE})
         weekdays = weekdays_of_month(m)
         weekdays = weekdays[weekdays < ms + 25 * DAY]
-        for i in range(ml.manual_runs_per_month):
+        for _ in range(ml.manual_runs_per_month):
             day = int(rng.choice(weekdays))
             svc = models[int(rng.integers(0, len(models)))]
             rows.append({"model_name": svc.model_name, "trigger_type": "manual",
@@ -328,7 +328,9 @@ def build_inference_windows(ctx: Ctx, timeline: dict) -> pd.DataFrame:
                     team_df.loc[pick, "p95"] = team_df.loc[pick, "objective_latency"] * rng.uniform(1.15, 1.8)
                 else:  # availability breach
                     req = team_df.loc[pick, "request_count"]
-                    team_df.loc[pick, "error_count"] = int(math.ceil(req * (1 - team_df.loc[pick, "objective_avail"]) * rng.uniform(2, 6)))
+                    team_df.loc[pick, "error_count"] = int(
+                        math.ceil(req * (1 - team_df.loc[pick, "objective_avail"]) * rng.uniform(2, 6))
+                    )
         frames[-len(svcs):] = [team_df]
     df = pd.concat(frames, ignore_index=True)
     n = len(df)

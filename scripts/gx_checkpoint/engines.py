@@ -80,7 +80,7 @@ class Target(ABC):
     def relation(self, schema: str, table: str) -> str:
         return f"{schema}.{table}"
 
-    def close(self) -> None:
+    def close(self) -> None:  # noqa: B027 - a no-op unless a target holds connections
         """Release connections."""
 
 
