@@ -12,6 +12,7 @@ import csv
 import math
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -86,7 +87,7 @@ def trend_by_blocker(warehouse: DemoWarehouse) -> pd.DataFrame:
     )
 
 
-def projection(row: object) -> date | None:
+def projection(row: Any) -> date | None:
     """The first coming month whose value on the fitted line meets the threshold, within a year."""
     slope, comparator = row.trend_slope_per_period, row.comparator
     if pd.isna(slope) or not ((comparator in (">=", ">") and slope > 0) or (comparator in ("<=", "<") and slope < 0)):

@@ -430,7 +430,8 @@ CASES: list[Case] = [
 ]
 
 
-NON_FINITE = {"nan": NAN, "inf": INF, "minus_inf": -INF}
+# Any: each value is spread (**{column: value}) into row builders that also take string parameters
+NON_FINITE: dict[str, Any] = {"nan": NAN, "inf": INF, "minus_inf": -INF}
 
 
 def non_finite_cases() -> list[Case]:

@@ -103,16 +103,16 @@ def test_where_to_invest_shows_the_top_criteria_by_rank(demo_warehouse: DemoWare
         "select team_id, plane, target_level, criterion_id from "
         f"{MARTS_SCHEMA}.fct_maturity_blockers where period_start = '{latest}' and blocker_status in ('unmet', 'no_data')",
     )
-    blocked = {b["team_id"] for b in blockers if b["criterion_id"] == top["criterion_id"]}
-    alone = {
+    blocked_teams = {b["team_id"] for b in blockers if b["criterion_id"] == top["criterion_id"]}
+    alone_teams = {
         team
-        for team in blocked
+        for team in blocked_teams
         if [b["criterion_id"] for b in blockers if b["team_id"] == team and b["plane"] == top["plane"]
             and b["target_level"] == top["target_level"]] == [top["criterion_id"]]
     }
-    assert len(blocked) >= 2 and len(alone) >= 1  # the demo's shared capability: several teams, some alone
-    assert shown[0][1][5] == f"{len(blocked)} of {top['teams_assessed']}"
-    assert shown[0][1][6] == str(len(alone))
+    assert len(blocked_teams) >= 2 and len(alone_teams) >= 1  # the demo's shared capability: several teams, some alone
+    assert shown[0][1][5] == f"{len(blocked_teams)} of {top['teams_assessed']}"
+    assert shown[0][1][6] == str(len(alone_teams))
 
 
 def test_each_team_shows_its_next_actions(demo_warehouse: DemoWarehouse, report_page: str) -> None:

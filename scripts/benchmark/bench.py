@@ -26,8 +26,8 @@ import duckdb
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from compare import compare_files
-from config import (
+from compare import compare_files  # type: ignore[import-not-found]  # a sibling on sys.path; see pyproject.toml
+from config import (  # type: ignore[import-not-found]  # a sibling on sys.path; see pyproject.toml
     FIXED_PROFILES,
     PROFILES_DIR,
     PROJECT_DIR,
@@ -39,8 +39,8 @@ from config import (
     generator_args,
     raw_stamp,
 )
-from report import dbt_timings, machine, ratio, render
-from run import Measurement, measure
+from report import dbt_timings, machine, ratio, render  # type: ignore[attr-defined]  # mypy takes scripts/report.py
+from run import Measurement, measure  # type: ignore[import-not-found]  # a sibling on sys.path; see pyproject.toml
 
 HERE = Path(__file__).resolve().parent
 DBT = str(Path(PYTHON).parent / "dbt")

@@ -149,11 +149,11 @@ def _primaries(ctx: Ctx, model_plan: pd.DataFrame, uid: _Uid) -> list[Deploy]:
             out.append(dep)
     # one deployment exactly on an ownership boundary (half-open intervals: it belongs to the new owner)
     for change in OWNERSHIP_CHANGES:
-        at = ts(change.at)
-        later = sorted((p for p in out if p.service_id == change.service_id and p.finished_at >= at),
+        boundary = ts(change.at)
+        later = sorted((p for p in out if p.service_id == change.service_id and p.finished_at >= boundary),
                        key=lambda p: p.finished_at)
         if later:
-            later[0].finished_at = at
+            later[0].finished_at = boundary
             later[0].protected = True
     for p in out:
         p.team_id = owner_at(p.service_id, p.finished_at)
@@ -175,6 +175,8 @@ def _pick_bad(ctx: Ctx, prims: list[Deploy]) -> None:
         cands = sorted(cands, key=lambda p: p.uid)
         for j in rng.choice(len(cands), size=k, replace=False):
             p = cands[int(j)]
+            kinds: tuple[str, ...]
+            w: tuple[float, ...]
             if p.kind == "model":
                 kinds, w = ("failed", "rollback", "rolled_back"), (0.3, 0.35, 0.35)
             else:
@@ -202,8 +204,8 @@ def build_delivery(ctx: Ctx, model_plan: pd.DataFrame, people: list[Person], bas
     for svc in sorted(by_service):
         line = sorted(by_service[svc], key=lambda p: (p.finished_at, p.uid))
         rng = ctx.rng("deploy_line", svc)
-        current_version: dict[str, str] = {}
-        current_artifact = f"{svc}-2024.12.20-{hex_tokens(rng, 1, 7)[0]}"
+        current_version: dict[str | None, str | None] = {}
+        current_artifact: str | None = f"{svc}-2024.12.20-{hex_tokens(rng, 1, 7)[0]}"
         for i, p in enumerate(line):
             team = TEAM_BY_ID[p.team_id]
             d = team.delivery
@@ -522,7 +524,7 @@ def _frames(ctx: Ctx, rows: list[Deploy], changes: list[Change], incidents: list
 
     timeline: dict[str, tuple[np.ndarray, np.ndarray]] = {}
     for model, base in base_versions.items():
-        events = [(START - DAY, base)]
+        events: list[tuple[int, str | None]] = [(START - DAY, base)]
         for r in rows:
             if r.model_name == model and r.environment == "production" and r.status == "success" and r.role != "cancelled":
                 events.append((r.finished_at, r.model_version))

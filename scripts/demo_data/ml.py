@@ -99,9 +99,10 @@ def build_drift_checks(ctx: Ctx) -> pd.DataFrame:
                         "drift_score": np.round(share + rng.normal(0, 0.01, n), 4).clip(0, 1),
                         "stattest_threshold": 0.05,
                         "share_of_drifted_columns": np.round(share, 4),
-                        "severity": pd.array(np.where(detected, severity, None), dtype="str"),
-                        "acknowledged_at": pd.array(np.where(ack >= 0, ack, None), dtype="Int64"),
-                        "resolved_at": pd.array(np.where(resolved >= 0, resolved, None), dtype="Int64"),
+                        # numpy's stubs reject None as np.where's x or y (a null in an object array): the ignores below
+                        "severity": pd.array(np.where(detected, severity, None), dtype="str"),  # type: ignore[call-overload]
+                        "acknowledged_at": pd.array(np.where(ack >= 0, ack, None), dtype="Int64"),  # type: ignore[call-overload]
+                        "resolved_at": pd.array(np.where(resolved >= 0, resolved, None), dtype="Int64"),  # type: ignore[call-overload]
                         "is_false_positive": pd.array(false_pos, dtype="boolean"),
                     }
                 )
@@ -179,12 +180,13 @@ def _run_rows_for_team(ctx: Ctx, team: TeamProfile, alerts: pd.DataFrame) -> pd.
     missing = rng.integers(0, 4, size=n)  # which field an untracked run misses
     git = hex_tokens(rng, n, 40)
     digest = hex_tokens(rng, n, 12)
-    runs["git_commit"] = pd.array(np.where(tracked | (~no_tracking & (missing != 0)), git, None), dtype="str")
-    runs["dataset_digest"] = pd.array(np.where(tracked | (~no_tracking & (missing != 1)), digest, None), dtype="str")
+    # numpy's stubs reject None as np.where's x or y (a null in an object array): the ignores below
+    runs["git_commit"] = pd.array(np.where(tracked | (~no_tracking & (missing != 0)), git, None), dtype="str")  # type: ignore[call-overload]
+    runs["dataset_digest"] = pd.array(np.where(tracked | (~no_tracking & (missing != 1)), digest, None), dtype="str")  # type: ignore[call-overload]
     runs["params_logged"] = pd.array(np.where(no_tracking, None, tracked | (missing != 2)), dtype="boolean")
     runs["metrics_logged"] = pd.array(np.where(no_tracking, None, tracked | (missing != 3)), dtype="boolean")
     if ml.eval_gated:
-        gate = np.where(finished, rng.random(n) >= ml.gate_fail_share, None)
+        gate = np.where(finished, rng.random(n) >= ml.gate_fail_share, None)  # type: ignore[call-overload]
         gate = np.where(finished & runs["drift_check_id"].notna().to_numpy(), True, gate)
     else:
         gate = np.full(n, None, dtype=object)
