@@ -38,8 +38,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from demo_data.build import generate  # noqa: E402
-from demo_data.writer import write_duckdb, write_manifest, write_parquet  # noqa: E402
+from demo_data.build import generate
+from demo_data.writer import write_duckdb, write_manifest, write_parquet
 
 PANDAS_PROFILES = ("small", "medium")
 

@@ -67,12 +67,18 @@ def pg_type(duckdb_type: str) -> str:
     raise ValueError(f"no PostgreSQL type for DuckDB type {duckdb_type}")
 
 
-def load_from_duckdb(duckdb_path: Path, settings: Mapping[str, str], source_schema: str = "raw", target_schema: str = "raw") -> dict[str, int]:
+def load_from_duckdb(
+    duckdb_path: Path, settings: Mapping[str, str], source_schema: str = "raw", target_schema: str = "raw"
+) -> dict[str, int]:
     """(Re)create every table of the DuckDB schema in PostgreSQL and COPY its rows; rows per table."""
     import duckdb
 
     counts: dict[str, int] = {}
-    with duckdb.connect(str(duckdb_path), read_only=True) as source, connect(settings) as target, tempfile.TemporaryDirectory() as scratch:
+    with (
+        duckdb.connect(str(duckdb_path), read_only=True) as source,
+        connect(settings) as target,
+        tempfile.TemporaryDirectory() as scratch,
+    ):
         cursor = target.cursor()
         cursor.execute(f'create schema if not exists "{target_schema}"')
         tables = [row[0] for row in source.execute(

@@ -17,8 +17,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from maturity_report.errors import ReportError  # noqa: E402
-from maturity_report.warehouse import DEFAULT_PROFILES_DIR, TARGETS  # noqa: E402
+from maturity_report.errors import ReportError
+from maturity_report.warehouse import DEFAULT_PROFILES_DIR, TARGETS
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:

@@ -25,7 +25,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-import spark_env  # noqa: E402
+import spark_env
 
 
 def progress(message: str) -> None:

@@ -29,7 +29,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from gx_checkpoint.contract import PROJECT_DIR, package_vars  # noqa: E402
+from gx_checkpoint.contract import PROJECT_DIR, package_vars
 
 ENV_MAX_SHARE = "AI_MATURITY_GX_MAX_SHARE"
 ENV_MAX_VOLUME_DROP = "AI_MATURITY_GX_MAX_VOLUME_DROP"

@@ -65,6 +65,13 @@ def connect(db_path: Path, read_only: bool = True) -> duckdb.DuckDBPyConnection:
     return con
 
 
+def fetch_one(con: duckdb.DuckDBPyConnection, sql: str) -> tuple[Any, ...]:
+    """The row of a query that returns one (a count, an aggregate)."""
+    row = con.execute(sql).fetchone()
+    assert row is not None, f"no row: {sql}"
+    return row
+
+
 def raw_contract() -> dict[str, list[tuple[str, str]]]:
     """Each raw table of the source yml with its (column, logical type) list."""
     source = yaml.safe_load(SOURCES_YML.read_text())["sources"][0]
@@ -226,7 +233,7 @@ def query(db_path: Path, sql: str) -> list[dict[str, Any]]:
     with connect(db_path) as con:
         cursor = con.execute(sql)
         names = [description[0] for description in cursor.description]
-        return [dict(zip(names, row)) for row in cursor.fetchall()]
+        return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
 
 
 def build_dataset(work_dir: Path, raw: Mapping[str, Sequence[Row]], *commands: Sequence[str]) -> Path:

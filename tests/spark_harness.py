@@ -124,7 +124,7 @@ def postgres_skip_reason() -> str | None:
         return f"no PostgreSQL server at {settings['host']}:{settings['port']}: {error}"
     try:
         postgres_load_raw.connect(settings).close()
-    except Exception as error:  # noqa: BLE001 - any connection failure is a reason to skip
+    except Exception as error:  # any connection failure is a reason to skip
         return f"cannot connect to PostgreSQL as {settings['user']}@{settings['dbname']}: {error}"
     return None
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Any
 
@@ -68,7 +68,7 @@ def read_duckdb(con: duckdb.DuckDBPyConnection, relation: str) -> Table:
 def normalize(value: Any) -> Any:
     """One Python representation per value across drivers: aware timestamps as naive UTC."""
     if isinstance(value, datetime) and value.tzinfo is not None:
-        return value.astimezone(timezone.utc).replace(tzinfo=None)
+        return value.astimezone(UTC).replace(tzinfo=None)
     return value
 
 
@@ -139,7 +139,7 @@ def compare_tables(expected: Table, actual: Table, grain: Sequence[str], engine:
         return [f"columns differ: duckdb {expected.columns} vs {engine} {actual.columns}"]
     diffs = [
         f"column {column}: type {expected.families[column]} on duckdb, {actual.families[other]} on {engine}"
-        for column, other in zip(expected.columns, actual.columns)
+        for column, other in zip(expected.columns, actual.columns, strict=True)
         if expected.families[column] != actual.families[other]
     ]
     if len(expected.rows) != len(actual.rows):
@@ -150,7 +150,7 @@ def compare_tables(expected: Table, actual: Table, grain: Sequence[str], engine:
     positions = grain_positions + [i for i in range(len(lowered)) if i not in grain_positions]
     expected_rows = sorted(expected.rows, key=lambda row: sort_key(row, positions))
     actual_rows = sorted(actual.rows, key=lambda row: sort_key(row, positions))
-    for expected_row, actual_row in zip(expected_rows, actual_rows):
+    for expected_row, actual_row in zip(expected_rows, actual_rows, strict=True):
         where = ", ".join(f"{expected.columns[i]}={expected_row[i]!r}" for i in grain_positions) or repr(expected_row)
         for i, column in enumerate(expected.columns):
             if not values_equal(expected_row[i], actual_row[i]):

@@ -21,7 +21,6 @@ datasets (no dbt build per example).
 from __future__ import annotations
 
 import json
-import shutil
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from pathlib import Path
@@ -229,7 +228,8 @@ def table_columns(db_path: Path, table: str) -> list[str]:
     return [
         r["column_name"]
         for r in query(db_path, f"select column_name from information_schema.columns"
-                                f" where table_schema in {PACKAGE_SCHEMAS_SQL} and table_name = '{table}' order by ordinal_position")
+                                f" where table_schema in {PACKAGE_SCHEMAS_SQL} and table_name = '{table}'"
+                                " order by ordinal_position")
     ]
 
 
@@ -292,7 +292,8 @@ def test_no_mart_carries_identity_or_free_text(built: Path) -> None:
         assert columns, f"{name} is not in the warehouse"
         # (prompt_hash and the like identify prompts, not people)
         leaked = [c for c in columns if c in FORBIDDEN_COLUMNS
-                  or any(word in c for word in ("respondent_key", "respondent_hash", "person", "author", "user_key", "user_hash"))]
+                  or any(word in c for word in
+                         ("respondent_key", "respondent_hash", "person", "author", "user_key", "user_hash"))]
         assert leaked == [], (name, leaked)
 
 
@@ -336,7 +337,7 @@ def perturb_suppressed(datasets: list[tuple[Answer, ...]]) -> list[tuple[Answer,
         for a in answers:
             groups.setdefault((a.period, a.instrument), []).append(a)
         out: list[Answer] = []
-        for (period, instrument), members in groups.items():
+        for (_period, _instrument), members in groups.items():
             respondents = {a.respondent for a in members}
             if len(respondents) >= THRESHOLD:
                 out.extend(members)

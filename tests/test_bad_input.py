@@ -71,7 +71,8 @@ def without_training_runs(tmp_path_factory: pytest.TempPathFactory) -> tuple[Pat
         copy_seed(con, "maturity_criteria", "host.maturity_criteria", CRITERIA_TYPES)
         con.execute(
             "insert into host.maturity_criteria values "
-            f"('{HOST_CRITERION}', 'process', 1, 'deployments_count', '>=', 1000, 'not_met', 'the host wants volume', 'ship more')"
+            f"('{HOST_CRITERION}', 'process', 1, 'deployments_count', '>=', 1000, 'not_met', "
+            "'the host wants volume', 'ship more')"
         )
     result = run_dbt(
         ["build"],
@@ -122,7 +123,8 @@ def test_disabled_optional_table_is_not_measurable_in_dim_metrics(without_traini
     db_path = without_training_runs[0]
     rows = query(
         db_path,
-        "select metric_name, is_measurable from dim_metrics where metric_name in ('training_runs_count', 'change_fail_rate') order by 1",
+        "select metric_name, is_measurable from dim_metrics "
+        "where metric_name in ('training_runs_count', 'change_fail_rate') order by 1",
     )
     assert rows == [
         {"metric_name": "change_fail_rate", "is_measurable": True},

@@ -20,8 +20,8 @@ from harness import PROJECT_DIR, deployment_row, write_raw_tables
 
 sys.path.insert(0, str(PROJECT_DIR / "scripts" / "benchmark"))
 
-import config  # noqa: E402
-import pandas_metrics  # noqa: E402
+import config  # type: ignore[import-not-found]  # a sibling on sys.path; see pyproject.toml
+import pandas_metrics  # type: ignore[import-not-found]  # a sibling on sys.path; see pyproject.toml
 
 # The smoke run's data: the warehouse-scale generator at its tiniest useful scale (2 teams × 2 years,
 # ~180 k raw rows; `--profile large --scale 0.01`, see scripts/benchmark/config.py).

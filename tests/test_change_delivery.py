@@ -161,7 +161,9 @@ def test_every_raw_row_is_accounted_for(built: Path) -> None:
     accounting = {r["source_table"]: r for r in query(built, "select * from fct_raw_row_accounting")}
     deployments = accounting["deployments"]
     # 16 delivered: d1 twice (1 duplicate), d12 unknown service and d13 unknown status rejected
-    assert (deployments["raw_rows"], deployments["staged_rows"], deployments["duplicate_rows"], deployments["rejected_rows"]) == (16, 13, 1, 2)
+    assert (
+        deployments["raw_rows"], deployments["staged_rows"], deployments["duplicate_rows"], deployments["rejected_rows"]
+    ) == (16, 13, 1, 2)
     for table, counts in accounting.items():
         staged = query(built, f"select count(*) as n from stg_ai_maturity_raw__{table}")[0]["n"]
         raw = query(built, f"select count(*) as n from raw.{table}")[0]["n"]

@@ -175,7 +175,8 @@ def write_fixture_project(root: Path, target: str) -> None:
         "    columns:\n      - name: id\n        description: Key.\n        config: {meta: {checks: [not_nul]}}\n"
     )
     models += (
-        "  - name: checked_none\n    description: No column declares a check.\n    data_tests:\n      - ai_maturity.column_checks\n"
+        "  - name: checked_none\n    description: No column declares a check.\n"
+        "    data_tests:\n      - ai_maturity.column_checks\n"
         "    columns:\n      - name: id\n        description: Key.\n"
     )
     (root / "models" / "_models.yml").write_text(f"version: 2\n\nmodels:\n{models}")
@@ -195,7 +196,10 @@ def dbt(root: Path, *args: str) -> subprocess.CompletedProcess[str]:
     scope="module",
     params=[
         "duckdb",
-        pytest.param("postgres", marks=pytest.mark.skipif(not os.environ.get("AI_MATURITY_PG_HOST"), reason="AI_MATURITY_PG_HOST not set")),
+        pytest.param(
+            "postgres",
+            marks=pytest.mark.skipif(not os.environ.get("AI_MATURITY_PG_HOST"), reason="AI_MATURITY_PG_HOST not set"),
+        ),
         pytest.param("spark", marks=pytest.mark.spark),
     ],
 )
@@ -217,7 +221,9 @@ def stored_failures(build: FixtureBuild, relation: str) -> list[dict[str, Any]]:
     """Rows of a test's stored failures (read with `dbt show` on engines other than DuckDB)."""
     if build.target == "duckdb":
         return query(build.root / "fixture.duckdb", f"select * from {relation}")
-    shown = dbt(build.root, "show", "--inline", f"select * from {relation}", "--limit", "100", "--output", "json", "--log-format", "json")
+    shown = dbt(
+        build.root, "show", "--inline", f"select * from {relation}", "--limit", "100", "--output", "json", "--log-format", "json"
+    )
     for line in shown.stdout.splitlines():
         data = json.loads(line).get("data", {})
         if "preview" in data:

@@ -108,14 +108,17 @@ def test_counts_scores_and_percentiles_have_no_interval(demo_warehouse: DemoWare
     units = {row["unit"] for row in rows}
     # proportions and medians (durations); the demo's rollbacks never reach 6 in a month, so no minutes
     assert {"ratio", "hours", "days"} <= units <= {"ratio", "hours", "days", "minutes"}
-    unsized = query(demo_warehouse.db_path, "select count(*) as n from fct_team_metrics where ci_low is not null and sample_size is null")
+    unsized = query(
+        demo_warehouse.db_path, "select count(*) as n from fct_team_metrics where ci_low is not null and sample_size is null"
+    )
     assert unsized[0]["n"] == 0
 
 
 def test_deployment_and_incident_link_shares_match_the_staged_rows(demo_warehouse: DemoWarehouse) -> None:
     deployments = query(
         demo_warehouse.db_path,
-        "select team_id, finished_at, deployment_id in (select deployment_id from stg_ai_maturity_raw__deployment_changes) as linked "
+        "select team_id, finished_at, "
+        "deployment_id in (select deployment_id from stg_ai_maturity_raw__deployment_changes) as linked "
         "from stg_ai_maturity_raw__deployments where environment = 'production' and not is_rollback and status != 'cancelled'",
     )
     incidents = query(
@@ -148,14 +151,17 @@ def test_deployment_and_incident_link_shares_match_the_staged_rows(demo_warehous
                 assert row[column] == pytest.approx(linked / total), (column, key)
         assert set(expected) <= set(coverage), column
     # the demo links most but not all production deployments to changes
-    shares_seen = [row["change_linked_deployment_share"] for row in coverage.values() if row["change_linked_deployment_share"] is not None]
+    shares_seen = [
+        row["change_linked_deployment_share"] for row in coverage.values() if row["change_linked_deployment_share"] is not None
+    ]
     assert any(0 < share < 1 for share in shares_seen)
 
 
 def test_llm_evaluation_share_matches_the_staged_rows(demo_warehouse: DemoWarehouse) -> None:
     rows = query(
         demo_warehouse.db_path,
-        "select team_id, started_at, coalesce(request_id in (select request_id from stg_ai_maturity_raw__llm_evaluations where request_id is not null), false) as evaluated "
+        "select team_id, started_at, coalesce(request_id in "
+        "(select request_id from stg_ai_maturity_raw__llm_evaluations where request_id is not null), false) as evaluated "
         "from stg_ai_maturity_raw__llm_requests where environment = 'production' or environment is null",
     )
     counts: dict[tuple[str, date], list[int]] = defaultdict(lambda: [0, 0])

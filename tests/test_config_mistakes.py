@@ -20,7 +20,6 @@ from harness import (
     PROJECT_DIR,
     SCHEMAS,
     SMART_TARGET_TYPES,
-    DbtResult,
     connect,
     copy_seed,
     run_dbt,
@@ -86,12 +85,15 @@ BAD_CRITERIA = [
 BAD_CRITERIA_LINES = [
     "ai_maturity: maturity criterion 'bad_comparator' in host.maturity_criteria: unknown comparator \"=>\" (>=, >, <=, < or =)",
     "ai_maturity: maturity criterion 'bad_level' in host.maturity_criteria: unknown level 5 (1, 2, 3 or 4)",
-    "ai_maturity: maturity criterion 'bad_no_data' in host.maturity_criteria: unknown if_no_data \"carry\" (not_met, met or carry_forward)",
-    "ai_maturity: maturity criterion 'bad_plane' in host.maturity_criteria: unknown plane \"Process\" (process, platform, team_culture or product)",
-    "ai_maturity: maturity criterion 'no_action' in host.maturity_criteria: no action (the suggested next step fct_team_next_actions shows)",
+    "ai_maturity: maturity criterion 'bad_no_data' in host.maturity_criteria: unknown if_no_data \"carry\" "
+    "(not_met, met or carry_forward)",
+    "ai_maturity: maturity criterion 'bad_plane' in host.maturity_criteria: unknown plane \"Process\" "
+    "(process, platform, team_culture or product)",
+    "ai_maturity: maturity criterion 'no_action' in host.maturity_criteria: no action "
+    "(the suggested next step fct_team_next_actions shows)",
     "ai_maturity: maturity criterion 'process_1_frequency' in host.maturity_criteria: criterion_id appears 2 times",
-    "ai_maturity: maturity criterion 'typo_metric' in host.maturity_criteria: unknown metric_name \"deployment_frequency_per_wek\" "
-    "(not in the metric catalogue, dim_metrics)",
+    "ai_maturity: maturity criterion 'typo_metric' in host.maturity_criteria: "
+    "unknown metric_name \"deployment_frequency_per_wek\" (not in the metric catalogue, dim_metrics)",
     "ai_maturity: maturity criterion with a null criterion_id in host.maturity_criteria: no criterion_id",
 ]
 BAD_TARGETS = [
@@ -207,7 +209,9 @@ def message_lines(message: str) -> list[str]:
 
 def dbt_without_path_env(args: Sequence[str], cwd: Path, profiles_dir: str, work_dir: Path) -> subprocess.CompletedProcess[str]:
     """dbt from `cwd` with no AI_MATURITY_DUCKDB_PATH (the profile's default path)."""
-    env = {key: value for key, value in os.environ.items() if key not in {"AI_MATURITY_DUCKDB_PATH", "AI_MATURITY_DUCKDB_TEMP_DIR"}}
+    env = {
+        key: value for key, value in os.environ.items() if key not in {"AI_MATURITY_DUCKDB_PATH", "AI_MATURITY_DUCKDB_TEMP_DIR"}
+    }
     env["DBT_SEND_ANONYMOUS_USAGE_STATS"] = "false"
     cli = [
         str(Path(sys.executable).parent / "dbt"), *args,
@@ -232,7 +236,10 @@ def test_missing_file_is_not_created_empty(tmp_path: Path) -> None:
     typo = tmp_path / "warehuose.duckdb"
     result = run_dbt(["build", "--select", "dim_metrics"], typo, tmp_path)
     assert not result.success
-    assert f"ai_maturity (AI_MATURITY_DUCKDB_PATH): DuckDB file '{typo}' does not exist (dbt would create an empty database)." in result.output
+    assert (
+        f"ai_maturity (AI_MATURITY_DUCKDB_PATH): DuckDB file '{typo}' does not exist (dbt would create an empty database)."
+        in result.output
+    )
     assert "Traceback" not in result.output
     assert not typo.exists()
 
@@ -268,6 +275,9 @@ def test_missing_default_file_names_the_resolved_path(project_copy: Path, tmp_pa
     output = completed.stdout + completed.stderr
     assert completed.returncode != 0
     default = (project_copy / "data" / "ai_maturity.duckdb").resolve()
-    assert f"ai_maturity (the default path): DuckDB file '{default}' does not exist (dbt would create an empty database)." in output
+    assert (
+        f"ai_maturity (the default path): DuckDB file '{default}' does not exist (dbt would create an empty database)."
+        in output
+    )
     assert "Traceback" not in output
     assert not default.exists()

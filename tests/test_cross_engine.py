@@ -26,7 +26,6 @@ import pytest
 
 from conftest import PROJECT_DIR, DemoWarehouse
 from harness import MARTS_SCHEMA, DbtResult, package_schemas
-from table_compare import Table, compare_tables, grain_of, read_duckdb
 from spark_harness import (
     export_spark_tables,
     load_raw_into_spark,
@@ -35,6 +34,7 @@ from spark_harness import (
     spark_env,
     spark_skip_reason,
 )
+from table_compare import Table, compare_tables, grain_of, read_duckdb
 
 MAX_DIFFS_SHOWN = 15
 SPARK_SCHEMA = "main"  # the target schema; the marts are in package_schemas(SPARK_SCHEMA)["marts"]
@@ -95,7 +95,7 @@ def built_marts(build: DbtResult) -> list[str]:
 
 def _table(rows: list[tuple[Any, ...]], families: Sequence[str] = ("string", "date", "integer", "number")) -> Table:
     columns = ["team_id", "period_start", "deployments_count", "change_fail_rate"]
-    return Table(columns, dict(zip(columns, families)), rows)
+    return Table(columns, dict(zip(columns, families, strict=True)), rows)
 
 
 def test_comparison_accepts_rounding_noise_and_another_row_order() -> None:
@@ -130,7 +130,9 @@ def test_comparison_reports_each_kind_of_difference() -> None:
 # --- Spark -------------------------------------------------------------------------------------
 
 @pytest.fixture(scope="module")
-def spark_build(demo_warehouse: DemoWarehouse, tmp_path_factory: pytest.TempPathFactory, request: pytest.FixtureRequest) -> EngineBuild:
+def spark_build(
+    demo_warehouse: DemoWarehouse, tmp_path_factory: pytest.TempPathFactory, request: pytest.FixtureRequest
+) -> EngineBuild:
     reason = spark_skip_reason()
     if reason:
         pytest.skip(reason)
@@ -171,14 +173,18 @@ def test_spark_build_passes_every_test(spark_build: EngineBuild, demo_warehouse:
 
 @pytest.mark.spark
 @pytest.mark.parametrize("mart", MARTS)
-def test_mart_is_identical_on_spark(mart: str, spark_build: EngineBuild, demo_warehouse: DemoWarehouse, manifest: dict[str, Any]) -> None:
+def test_mart_is_identical_on_spark(
+    mart: str, spark_build: EngineBuild, demo_warehouse: DemoWarehouse, manifest: dict[str, Any]
+) -> None:
     assert_same_mart(demo_warehouse, spark_build, mart, manifest)
 
 
 # --- PostgreSQL (only where a server is reachable) -------------------------------------------
 
 @pytest.fixture(scope="module")
-def postgres_build(demo_warehouse: DemoWarehouse, tmp_path_factory: pytest.TempPathFactory, request: pytest.FixtureRequest) -> EngineBuild:
+def postgres_build(
+    demo_warehouse: DemoWarehouse, tmp_path_factory: pytest.TempPathFactory, request: pytest.FixtureRequest
+) -> EngineBuild:
     reason = postgres_skip_reason()
     if reason:
         pytest.skip(reason)

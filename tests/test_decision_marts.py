@@ -12,6 +12,7 @@ import csv
 import math
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -46,7 +47,7 @@ def expected_blockers(demo_warehouse: DemoWarehouse, blockers: pd.DataFrame) -> 
     is_open = out["blocker_status"].isin(OPEN)
     out["relative_gap"] = [
         gap / abs(threshold) if threshold != 0 and not pd.isna(gap) else np.nan
-        for gap, threshold in zip(out["gap"], out["threshold"])
+        for gap, threshold in zip(out["gap"], out["threshold"], strict=True)
     ]
     open_counts = out[is_open].groupby(["team_id", "period_start", "plane"]).size().rename("open_n")
     out = out.join(open_counts, on=["team_id", "period_start", "plane"])
@@ -73,7 +74,7 @@ def trend_by_blocker(warehouse: DemoWarehouse) -> pd.DataFrame:
         series = series.sort_values("team_period_number")
         numbers = series["team_period_number"].to_numpy()
         values = series["observed_value"].to_numpy(dtype=float)
-        for i, (period_start, x0) in enumerate(zip(series["period_start"], numbers)):
+        for period_start, x0 in zip(series["period_start"], numbers, strict=True):
             in_window = (numbers > x0 - window) & (numbers <= x0) & ~np.isnan(values)
             xs, ys = numbers[in_window].astype(float), values[in_window]
             slope, line_now = (np.nan, np.nan)
@@ -81,19 +82,21 @@ def trend_by_blocker(warehouse: DemoWarehouse) -> pd.DataFrame:
                 slope, intercept = np.polyfit(xs, ys, 1)
                 line_now = intercept + slope * x0
             rows.append((team_id, period_start, criterion_id, len(xs), slope, line_now))
-    return pd.DataFrame(rows, columns=["team_id", "period_start", "criterion_id", "trend_points", "trend_slope_per_period", "line_now"])
+    return pd.DataFrame(
+        rows, columns=["team_id", "period_start", "criterion_id", "trend_points", "trend_slope_per_period", "line_now"]
+    )
 
 
-def projection(row: object) -> date | None:
+def projection(row: Any) -> date | None:
     """The first coming month whose value on the fitted line meets the threshold, within a year."""
-    slope, comparator = getattr(row, "trend_slope_per_period"), getattr(row, "comparator")
+    slope, comparator = row.trend_slope_per_period, row.comparator
     if pd.isna(slope) or not ((comparator in (">=", ">") and slope > 0) or (comparator in ("<=", "<") and slope < 0)):
         return None
-    periods = (getattr(row, "threshold") - getattr(row, "line_now")) / slope
+    periods = (row.threshold - row.line_now) / slope
     ahead = math.ceil(periods - TOLERANCE) if comparator in (">=", "<=") else math.floor(periods + TOLERANCE) + 1
     if ahead > PERIODS_PER_YEAR:
         return None
-    return (pd.Timestamp(getattr(row, "period_start")) + pd.DateOffset(months=max(ahead, 1))).date()
+    return (pd.Timestamp(row.period_start) + pd.DateOffset(months=max(ahead, 1))).date()
 
 
 def seed_actions() -> dict[str, str]:
@@ -155,7 +158,9 @@ def test_investment_priorities_match_pandas(demo_warehouse: DemoWarehouse, expec
     columns = ["period_start", "priority_rank", "plane", "criterion_id", "teams_assessed", "teams_blocked",
                "teams_blocked_alone", "teams_held_at_overall_level", "teams_held_alone", "action"]
     assert got[columns].astype(str).to_dict("records") == want[columns].astype(str).to_dict("records")
-    np.testing.assert_allclose(got["median_relative_gap"].to_numpy(dtype=float), want["median_relative_gap"].to_numpy(dtype=float), rtol=1e-9)
+    np.testing.assert_allclose(
+        got["median_relative_gap"].to_numpy(dtype=float), want["median_relative_gap"].to_numpy(dtype=float), rtol=1e-9
+    )
 
 
 def test_team_next_actions_match_pandas(demo_warehouse: DemoWarehouse, expected_blockers: pd.DataFrame) -> None:
@@ -234,7 +239,9 @@ def test_demo_top_investment_is_psych_safety_blocking_most_teams_alone(demo_ware
 def test_a_trend_window_below_three_or_not_whole_is_one_line(tmp_path: Path, value: object) -> None:
     db_path = tmp_path / "warehouse.duckdb"
     write_raw_tables(db_path, {})
-    result = run_dbt(["compile", "--select", "fct_maturity_blockers"], db_path, tmp_path, dbt_vars={"ai_maturity__trend_periods": value})
+    result = run_dbt(
+        ["compile", "--select", "fct_maturity_blockers"], db_path, tmp_path, dbt_vars={"ai_maturity__trend_periods": value}
+    )
     assert result.returncode != 0 and "Traceback" not in result.output
     assert (
         "ai_maturity: var ai_maturity__trend_periods must be a whole number of periods, at least 3 "

@@ -84,7 +84,7 @@ def test_every_contract_table_and_column_with_its_type(cli_db):
     assert set(cols["table_name"]) == set(TABLES)
     for name, spec in TABLES.items():
         got = cols[cols["table_name"] == name]
-        assert list(zip(got["column_name"], got["data_type"])) == list(spec.columns), name
+        assert list(zip(got["column_name"], got["data_type"], strict=True)) == list(spec.columns), name
         assert "_loaded_at" in set(got["column_name"])
 
 

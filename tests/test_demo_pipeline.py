@@ -69,9 +69,14 @@ def test_impossible_values_are_flagged_or_rejected(demo_warehouse: DemoWarehouse
 
 
 def test_sqlfluff_lint_is_clean(demo_warehouse: DemoWarehouse) -> None:
-    env = {**os.environ, "AI_MATURITY_DUCKDB_PATH": str(demo_warehouse.db_path), "DBT_PROFILES_DIR": str(PROJECT_DIR / "profiles")}
+    env = {
+        **os.environ, "AI_MATURITY_DUCKDB_PATH": str(demo_warehouse.db_path), "DBT_PROFILES_DIR": str(PROJECT_DIR / "profiles")
+    }
     completed = subprocess.run(
-        [str(Path(sys.executable).parent / "sqlfluff"), "lint", "models", "tests/dbt", "--processes", "2", "--disable-progress-bar"],
+        [
+            str(Path(sys.executable).parent / "sqlfluff"), "lint", "models", "tests/dbt",
+            "--processes", "2", "--disable-progress-bar",
+        ],
         cwd=PROJECT_DIR,
         env=env,
         capture_output=True,
@@ -121,6 +126,7 @@ def test_every_declared_column_check_runs(demo_warehouse: DemoWarehouse) -> None
     per_column = {"not_null", "unique", "accepted_values", "value_between"}
     for node in tests:
         attached = nodes.get(node.get("attached_node") or "", {})
-        if (node.get("test_metadata") or {}).get("name") in per_column and not attached.get("original_file_path", "").startswith("models/staging/"):
+        is_per_column = (node.get("test_metadata") or {}).get("name") in per_column
+        if is_per_column and not attached.get("original_file_path", "").startswith("models/staging/"):
             problems.append(f"{node['name']}: a per-column test; declare it in the column's config.meta.checks")
     assert problems == []

@@ -20,7 +20,7 @@ import duckdb
 import pytest
 
 from conftest import DemoWarehouse
-from harness import PROJECT_DIR
+from harness import PROJECT_DIR, fetch_one
 
 VALIDATE = PROJECT_DIR / "scripts" / "validate.py"
 
@@ -95,11 +95,11 @@ def test_gross_raw_faults_are_critical_and_named(demo: dict[str, Any], tmp_path:
     with duckdb.connect(str(db_path)) as con:
         con.execute("alter table raw.deployments drop column status")
         # 10 % of the incidents get a severity outside the enumeration (the demo already has one)
-        total = con.execute("select count(*) from raw.incidents").fetchone()[0]
+        total = fetch_one(con, "select count(*) from raw.incidents")[0]
         con.execute("update raw.incidents set severity = 'catastrophic' where incident_id in "
                     "(select incident_id from raw.incidents where severity = 'sev3' order by incident_id limit ?)",
                     [total // 10])
-        injected = con.execute("select count(*) from raw.incidents where severity = 'catastrophic'").fetchone()[0]
+        injected = fetch_one(con, "select count(*) from raw.incidents where severity = 'catastrophic'")[0]
         con.execute("drop table raw.bias_audits")  # optional: absent is not a failure
         con.execute("drop table raw.service_ownership")  # required
     already = demo["manifest"]["incidents"]["rejected"]["unknown_enum:severity"]
@@ -128,7 +128,7 @@ def test_a_few_duplicates_warn_but_pass(demo: dict[str, Any], tmp_path: Path) ->
     db_path = copy_of(demo, tmp_path)
     with duckdb.connect(str(db_path)) as con:
         con.execute("insert into raw.changes select * from raw.changes order by change_id limit 5")
-        extra = con.execute("select count(*) - count(distinct change_id) from raw.changes").fetchone()[0]
+        extra = fetch_one(con, "select count(*) - count(distinct change_id) from raw.changes")[0]
     assert extra == demo["manifest"]["changes"]["duplicates"] + 5
     completed, results = validate(db_path, tmp_path, "--stage", "raw")
     assert completed.returncode == 0, completed.stdout + completed.stderr
@@ -163,9 +163,9 @@ def test_volume_collapse_of_the_latest_period_is_critical(demo: dict[str, Any], 
 def test_a_team_missing_from_a_cluster_mart_is_critical(demo: dict[str, Any], tmp_path: Path) -> None:
     db_path = copy_of(demo, tmp_path)
     with duckdb.connect(str(db_path)) as con:
-        schema = con.execute("select table_schema from information_schema.tables "
-                             "where table_name = 'fct_team_maturity'").fetchone()[0]
-        team, latest = con.execute(f"select min(team_id), max(period_start) from {schema}.fct_change_delivery").fetchone()
+        schema = fetch_one(con, "select table_schema from information_schema.tables "
+                                "where table_name = 'fct_team_maturity'")[0]
+        team, latest = fetch_one(con, f"select min(team_id), max(period_start) from {schema}.fct_change_delivery")
         con.execute(f"delete from {schema}.fct_change_delivery where team_id = ? and period_start = ?", [team, latest])
     completed, results = validate(db_path, tmp_path, "--stage", "marts")
     assert completed.returncode == 1, completed.stdout

@@ -88,7 +88,10 @@ def test_a_changed_plausibility_window_stops_the_base_models(warehouse: tuple[Pa
     assert changed.returncode != 0
     # the first base model to run stops (teams: every other base model depends on it)
     assert statuses(changed)["base_ai_maturity_raw__teams"] == "error"
-    assert "base_ai_maturity_raw__teams was built with ai_maturity__clock_skew_hours = \"24\", this run has \"1\"" in changed.output
+    assert (
+        "base_ai_maturity_raw__teams was built with ai_maturity__clock_skew_hours = \"24\", this run has \"1\""
+        in changed.output
+    )
 
 
 def test_a_switched_off_table_stops_the_base_models(warehouse: tuple[Path, Path]) -> None:

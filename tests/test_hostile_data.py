@@ -26,7 +26,17 @@ from typing import Any
 import duckdb
 import pytest
 
-from harness import PACKAGE_SCHEMAS_SQL, SCHEMAS, DbtResult, deployment_row, failures, query, raw_contract, run_dbt, write_raw_tables
+from harness import (
+    PACKAGE_SCHEMAS_SQL,
+    SCHEMAS,
+    DbtResult,
+    deployment_row,
+    failures,
+    query,
+    raw_contract,
+    run_dbt,
+    write_raw_tables,
+)
 
 PROJECT_DIR = Path(__file__).resolve().parents[1]
 T0 = "2025-01-01 00:00:00"
@@ -420,7 +430,8 @@ CASES: list[Case] = [
 ]
 
 
-NON_FINITE = {"nan": NAN, "inf": INF, "minus_inf": -INF}
+# Any: each value is spread (**{column: value}) into row builders that also take string parameters
+NON_FINITE: dict[str, Any] = {"nan": NAN, "inf": INF, "minus_inf": -INF}
 
 
 def non_finite_cases() -> list[Case]:
@@ -688,7 +699,7 @@ def test_clean_team_metrics_unchanged(hostile: Built, baseline: Built) -> None:
     changed = {
         metric: (before[metric], after[metric])
         for metric in before
-        if not all(same(a, b) for a, b in zip(before[metric], after[metric]))
+        if not all(same(a, b) for a, b in zip(before[metric], after[metric], strict=True))
     }
     assert changed == {}
     # the comparison is not vacuous: the clean team has values in every cluster
@@ -871,7 +882,7 @@ def test_switched_off_tables_leave_other_metrics_unchanged(
     assert before.keys() == after.keys()
     for (period, metric), values in after.items():
         if metric in measurable:
-            assert all(same(a, b) for a, b in zip(values, before[(period, metric)])), (period, metric)
+            assert all(same(a, b) for a, b in zip(values, before[(period, metric)], strict=True)), (period, metric)
         else:
             assert values[0] is None, (period, metric, values)
 

@@ -35,7 +35,7 @@ from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
 from conftest import PROJECT_DIR
-from harness import DbtResult, connect, nodes_that_ran, package_schemas, run_dbt, write_raw_tables
+from harness import DbtResult, connect, fetch_one, nodes_that_ran, package_schemas, run_dbt, write_raw_tables
 from spark_harness import (
     export_spark_tables,
     load_raw_into_spark,
@@ -134,9 +134,9 @@ def make_source(work: Path, redeliveries: Sequence[str]) -> Source:
     path = work / "source.duckdb"
     subprocess.run([sys.executable, str(GENERATOR), "--duckdb", str(path), "--profile", "small"], check=True)
     with duckdb.connect(str(path)) as con:
-        late = con.execute("select max(_loaded_at) + interval 30 day from raw.llm_requests").fetchone()[0]
+        late = fetch_one(con, "select max(_loaded_at) + interval 30 day from raw.llm_requests")[0]
         for statement in redeliveries:
-            changed = con.execute(statement.replace("{late}", f"timestamp '{late}'")).fetchone()[0]
+            changed = fetch_one(con, statement.replace("{late}", f"timestamp '{late}'"))[0]
             assert changed > 0, f"the late change changed no row: {statement}"
         con.execute("create schema dups")
         for table, key in DUPLICATE_TABLES.items():
@@ -222,7 +222,7 @@ def batch_predicates(source: Source, cuts: Sequence[float], delay_percent: int, 
 def assert_accounted(db: Path, source_tables: Sequence[str]) -> None:
     with connect(db) as con:
         for table in source_tables:
-            raw = con.execute(f"select count(*) from raw.{table}").fetchone()[0]
+            raw = fetch_one(con, f"select count(*) from raw.{table}")[0]
             row = con.execute(
                 "select raw_rows, staged_rows + rejected_rows + duplicate_rows from fct_raw_row_accounting "
                 f"where source_table = '{table}'").fetchone()
@@ -252,15 +252,18 @@ def test_batches_cover_every_row_exactly_once(source: Source) -> None:
         for table in source.tables:
             columns = ", ".join(f'"{r[0]}"' for r in con.execute(f"describe raw.{table}").fetchall())
             hashed = f"(select *, hash({columns}) % 100 as _row_hash from raw.{table})"
-            total = con.execute(f"select count(*) from raw.{table}").fetchone()[0]
-            per_batch = [con.execute(f"select count(*) from {hashed} where {p}").fetchone()[0] for p in predicates]
+            total = fetch_one(con, f"select count(*) from raw.{table}")[0]
+            per_batch = [fetch_one(con, f"select count(*) from {hashed} where {p}")[0] for p in predicates]
             assert sum(per_batch) == total, (table, per_batch, total)
     # rows delayed into the next batch exist (the lookback is exercised)
     with duckdb.connect(str(source.path), read_only=True) as con:
         columns = ", ".join(f'"{r[0]}"' for r in con.execute("describe raw.llm_requests").fetchall())
         hashed = f"(select *, hash({columns}) % 100 as _row_hash from raw.llm_requests)"
-        cut = f"(timestamp '{source.first_loaded}' + (timestamp '{source.last_loaded}' - timestamp '{source.first_loaded}') * 0.6)"
-        late = con.execute(f"select count(*) from {hashed} where _loaded_at < {cut} and {predicates[2]}").fetchone()[0]
+        cut = (
+            f"(timestamp '{source.first_loaded}'"
+            f" + (timestamp '{source.last_loaded}' - timestamp '{source.first_loaded}') * 0.6)"
+        )
+        late = fetch_one(con, f"select count(*) from {hashed} where _loaded_at < {cut} and {predicates[2]}")[0]
     assert late > 0
 
 
@@ -297,7 +300,9 @@ def test_incremental_batches_give_the_full_refresh_marts(
             result = run_dbt(RUN, db, work / f"duplicates_{i}")
             assert not result.failures(), result.failures()
             assert_accounted(db, source.tables)
-    assert_same_relations(full_build, list(MARTS) + CHANGED_ENTITY_MODELS, f"incremental {sorted(cuts)} delay {delay_percent}%", db)
+    assert_same_relations(
+        full_build, list(MARTS) + CHANGED_ENTITY_MODELS, f"incremental {sorted(cuts)} delay {delay_percent}%", db
+    )
 
 
 def test_only_large_delete_insert_tables_are_checkpointed_to_free_their_deleted_rows(
@@ -326,9 +331,9 @@ def test_only_large_delete_insert_tables_are_checkpointed_to_free_their_deleted_
         assert f"model.ai_maturity.{name}" in delete_insert, name
     with duckdb.connect(str(db), read_only=True) as con:
         rows = {
-            node_id: con.execute(
-                f'select count(*) from "{manifest["nodes"][node_id]["schema"]}"."{manifest["nodes"][node_id]["alias"]}"'
-            ).fetchone()[0]
+            node_id: fetch_one(
+                con, f'select count(*) from "{manifest["nodes"][node_id]["schema"]}"."{manifest["nodes"][node_id]["alias"]}"'
+            )[0]
             for node_id in delete_insert
         }
     large = {node_id for node_id, count in rows.items() if count >= threshold}

@@ -147,7 +147,9 @@ def test_package_relations_are_in_their_own_schemas(defaults: HostBuild) -> None
     expected["dim_teams"] = [HOST_SCHEMA, f"{HOST_SCHEMA}_ai_maturity_marts"]
     actual = {name: schema_of(defaults.db_path, name) for name in expected}
     assert actual == expected
-    host_tables = query(defaults.db_path, f"select table_name from information_schema.tables where table_schema = '{HOST_SCHEMA}' order by 1")
+    host_tables = query(
+        defaults.db_path, f"select table_name from information_schema.tables where table_schema = '{HOST_SCHEMA}' order by 1"
+    )
     assert [r["table_name"] for r in host_tables] == ["dim_teams", "my_maturity_criteria", "my_smart_targets"]
 
 
@@ -214,7 +216,9 @@ def test_weekly_periods_start_on_monday(weekly: HostBuild) -> None:
 
 def test_weekly_switched_off_tables_give_null_metrics(weekly: HostBuild) -> None:
     marts = f"{HOST_SCHEMA}_ai_maturity_marts"
-    off = {r["metric_name"] for r in query(weekly.db_path, f"select metric_name from {marts}.dim_metrics where not is_measurable")}
+    off = {
+        r["metric_name"] for r in query(weekly.db_path, f"select metric_name from {marts}.dim_metrics where not is_measurable")
+    }
     assert {"faithfulness_mean", "days_since_bias_audit", "ai_active_users", "downvote_rate"} <= off
     valued = query(weekly.db_path, f"select count(metric_value) as n, count(*) as total from {marts}.fct_team_metrics "
                                    f"where metric_name in ({', '.join(repr(m) for m in sorted(off))})")
@@ -226,7 +230,8 @@ def test_weekly_survey_suppression_follows_min_respondents_three(weekly: HostBui
     staging = f"{HOST_SCHEMA}_ai_maturity_staging"
     counted = query(weekly.db_path, "select team_id, cast(date_trunc('week', submitted_at) as date) as period_start, "
                                     "count(distinct respondent_key) as n "
-                                    f"from {staging}.stg_ai_maturity_raw__survey_responses where instrument = 'psych_safety' group by 1, 2")
+                                    f"from {staging}.stg_ai_maturity_raw__survey_responses "
+                                    "where instrument = 'psych_safety' group by 1, 2")
     expected = {(r["team_id"], r["period_start"]): r["n"] for r in counted}
     assert any(n in (3, 4) for n in expected.values()), "no team-week with 3 or 4 respondents to test the threshold"
     rows = query(weekly.db_path, f"select team_id, period_start, survey_respondents, is_suppressed, psych_safety_score "

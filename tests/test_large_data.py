@@ -11,7 +11,6 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-import duckdb
 import pytest
 
 PROJECT_DIR = Path(__file__).resolve().parents[1]
@@ -21,7 +20,6 @@ import generate_demo_data  # noqa: E402
 from demo_data.large import N_DAYS  # noqa: E402
 from demo_data.large_append import PRIMARY_TIME  # noqa: E402
 from demo_data.schema import TABLES  # noqa: E402
-
 from harness import query, run_dbt  # noqa: E402
 
 SEED = 11

@@ -22,7 +22,7 @@ from test_business_value import RAW as BUSINESS_RAW
 from test_people_culture import RAW as PEOPLE_RAW
 
 sys.path.insert(0, str(PROJECT_DIR / "scripts"))
-import metric_catalogue  # noqa: E402
+import metric_catalogue
 
 SWITCHED_OFF = ("product_events", "survey_responses", "people")
 SELECT = [

@@ -18,7 +18,7 @@ from typing import Any
 import duckdb
 import pytest
 
-from harness import connect, failures, run_dbt, write_raw_tables
+from harness import connect, failures, fetch_one, run_dbt, write_raw_tables
 
 MARKER = "zq7x"  # every marked value contains it; searched case-insensitively
 TEXT_COLUMNS = {"prompt_text", "response_text", "comment_text"}
@@ -213,9 +213,9 @@ def marked_columns(db_path: Path, node: dict[str, Any]) -> tuple[list[str], list
         hits = [
             column
             for column in columns
-            if con.execute(
-                f"select count(*) from {relation} where lower(cast(\"{column}\" as varchar)) like '%{MARKER}%'"
-            ).fetchone()[0]
+            if fetch_one(
+                con, f"select count(*) from {relation} where lower(cast(\"{column}\" as varchar)) like '%{MARKER}%'"
+            )[0]
         ]
     return columns, hits
 
@@ -226,13 +226,13 @@ def test_the_dataset_reaches_the_marts(built: tuple[Path, dict[str, Any]]) -> No
     marts = {node["alias"] for node in models_under(manifest, "models/marts/")}
     assert {"fct_governance_ethics", "fct_llm_usage", "fct_quarantined_rows", "fct_team_metrics"} <= marts
     with connect(db_path) as con:
-        staged = con.execute(
-            "select count(*) from stg_ai_maturity_raw__llm_requests where user_key like '%zq7x%'"
-        ).fetchone()[0]
-        queries = con.execute(
-            "select sum(llm_queries) from fct_governance_ethics where team_id = 'team_a'"
-        ).fetchone()[0]
-        quarantined = con.execute("select count(*) from fct_quarantined_rows").fetchone()[0]
+        staged = fetch_one(
+            con, "select count(*) from stg_ai_maturity_raw__llm_requests where user_key like '%zq7x%'"
+        )[0]
+        queries = fetch_one(
+            con, "select sum(llm_queries) from fct_governance_ethics where team_id = 'team_a'"
+        )[0]
+        quarantined = fetch_one(con, "select count(*) from fct_quarantined_rows")[0]
     assert staged == 4  # r1 r2 r3 r_flag (r_bad rejected)
     assert queries == 4
     assert quarantined >= 7  # people x2, changes, llm x3, product event, survey

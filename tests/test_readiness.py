@@ -79,7 +79,7 @@ def expected_gaps(db_path: Path) -> pd.DataFrame:
             continue
         latest = mine.sort_values(["assessed_at", "assessment_id"]).iloc[-1]
         given = answers[(answers["team_id"] == spine.team_id) & (answers["assessment_id"] == latest["assessment_id"])]
-        by_item = dict(zip(given["item_code"], given["answer"]))
+        by_item = dict(zip(given["item_code"], given["answer"], strict=True))
         for plane in PLANES:
             codes = ITEMS.loc[ITEMS["plane"] == plane, "item_code"]
             own = self_assessed_level(by_item, plane)

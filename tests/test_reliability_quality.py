@@ -70,7 +70,7 @@ def request(request_id: str, started_at: str, status: str, environment: str | No
     }
 
 
-RAW = {
+RAW: dict[str, list[dict[str, Any]]] = {
     "teams": [
         {"team_id": "ml", "team_name": "Automated ML"},
         {"team_id": "hand", "team_name": "Manual ML"},

@@ -23,6 +23,7 @@ from pathlib import Path
 
 import duckdb
 import pytest
+
 from conftest import PROJECT_DIR, DemoWarehouse
 from demo_data.profiles import INCIDENT_SCENARIO, TEAMS
 from harness import MARTS_SCHEMA, query
@@ -157,7 +158,8 @@ def test_survey_cells_say_suppressed_or_no_data_never_a_number(demo_warehouse: D
 def test_dora_tiles_equal_the_mart_with_band_and_sample_size(demo_warehouse: DemoWarehouse, builder: Builder) -> None:
     row = query(
         demo_warehouse.db_path,
-        f"select * from main_ai_maturity_marts.fct_change_delivery where team_id = '{LEVEL_FOUR_TEAM}' and period_start = date '2025-12-01'",
+        "select * from main_ai_maturity_marts.fct_change_delivery "
+        f"where team_id = '{LEVEL_FOUR_TEAM}' and period_start = date '2025-12-01'",
     )[0]
     tiles = {tile.label: tile for tile in builder.team(LEVEL_FOUR_TEAM).tiles}
     assert list(tiles) == [

@@ -16,6 +16,7 @@ from typing import Any
 
 import duckdb
 import pytest
+
 from conftest import DemoWarehouse
 from harness import MARTS_SCHEMA, query
 from maturity_report.data import OPTIONAL_MARTS
@@ -102,16 +103,16 @@ def test_where_to_invest_shows_the_top_criteria_by_rank(demo_warehouse: DemoWare
         "select team_id, plane, target_level, criterion_id from "
         f"{MARTS_SCHEMA}.fct_maturity_blockers where period_start = '{latest}' and blocker_status in ('unmet', 'no_data')",
     )
-    blocked = {b["team_id"] for b in blockers if b["criterion_id"] == top["criterion_id"]}
-    alone = {
+    blocked_teams = {b["team_id"] for b in blockers if b["criterion_id"] == top["criterion_id"]}
+    alone_teams = {
         team
-        for team in blocked
+        for team in blocked_teams
         if [b["criterion_id"] for b in blockers if b["team_id"] == team and b["plane"] == top["plane"]
             and b["target_level"] == top["target_level"]] == [top["criterion_id"]]
     }
-    assert len(blocked) >= 2 and len(alone) >= 1  # the demo's shared capability: several teams, some alone
-    assert shown[0][1][5] == f"{len(blocked)} of {top['teams_assessed']}"
-    assert shown[0][1][6] == str(len(alone))
+    assert len(blocked_teams) >= 2 and len(alone_teams) >= 1  # the demo's shared capability: several teams, some alone
+    assert shown[0][1][5] == f"{len(blocked_teams)} of {top['teams_assessed']}"
+    assert shown[0][1][6] == str(len(alone_teams))
 
 
 def test_each_team_shows_its_next_actions(demo_warehouse: DemoWarehouse, report_page: str) -> None:
@@ -261,7 +262,8 @@ def test_older_warehouse_without_any_decision_mart_renders(demo_warehouse: DemoW
     teams = len(query(demo_warehouse.db_path, f"select team_id from {MARTS_SCHEMA}.dim_teams"))
     # every team, in its summary and its body: the level without a confidence
     assert page.count('<span class="confidence confidence-not-available">confidence not available</span>') == 2 * teams
-    assert '<span class="confidence confidence-low">' not in page and '<tr class="investment"' not in page and '<tr class="next-action"' not in page
+    assert '<span class="confidence confidence-low">' not in page
+    assert '<tr class="investment"' not in page and '<tr class="next-action"' not in page
 
 
 def test_readiness_table_switched_off_says_so(demo_warehouse: DemoWarehouse, tmp_path: Path) -> None:

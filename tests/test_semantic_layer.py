@@ -21,6 +21,7 @@ from typing import Any
 import pandas as pd
 import pytest
 import yaml
+
 from conftest import PROJECT_DIR, DemoWarehouse
 from harness import PROFILES_DIR, query
 
@@ -189,8 +190,8 @@ def test_change_fail_rate_by_team_and_quarter_pools_the_mart_counts(
                              "avg(change_fail_rate) as rate from fct_change_delivery group by all")
     mf_rates = by_key(answer, keys, "change_fail_rate")
     assert any(
-        r["rate"] is not None and mf_rates.get((r["team_id"], r["quarter"])) is not None
-        and not math.isclose(r["rate"], mf_rates[(r["team_id"], r["quarter"])], rel_tol=1e-6)
+        r["rate"] is not None and (mf_rate := mf_rates.get((r["team_id"], r["quarter"]))) is not None
+        and not math.isclose(r["rate"], mf_rate, rel_tol=1e-6)
         for r in monthly_mean
     )
 

@@ -26,13 +26,21 @@ import duckdb
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from compare import compare_files  # noqa: E402
-from config import (  # noqa: E402
-    FIXED_PROFILES, PROFILES_DIR, PROJECT_DIR, PYTHON, append_day_command, bench_dir, duckdb_settings,
-    generate_command, generator_args, raw_stamp,
+from compare import compare_files  # type: ignore[import-not-found]  # a sibling on sys.path; see pyproject.toml
+from config import (  # type: ignore[import-not-found]  # a sibling on sys.path; see pyproject.toml
+    FIXED_PROFILES,
+    PROFILES_DIR,
+    PROJECT_DIR,
+    PYTHON,
+    append_day_command,
+    bench_dir,
+    duckdb_settings,
+    generate_command,
+    generator_args,
+    raw_stamp,
 )
-from report import dbt_timings, machine, ratio, render  # noqa: E402
-from run import Measurement, measure  # noqa: E402
+from report import dbt_timings, machine, ratio, render  # type: ignore[attr-defined]  # mypy takes scripts/report.py
+from run import Measurement, measure  # type: ignore[import-not-found]  # a sibling on sys.path; see pyproject.toml
 
 HERE = Path(__file__).resolve().parent
 DBT = str(Path(PYTHON).parent / "dbt")

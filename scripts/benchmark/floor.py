@@ -10,17 +10,18 @@ import argparse
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 import duckdb
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from config import duckdb_settings  # noqa: E402
+from config import duckdb_settings  # type: ignore[import-not-found]  # a sibling on sys.path; see pyproject.toml
 
 FLOOR_SQL = Path(__file__).resolve().parent / "floor.sql"
 
 
-def run_floor(path: str, schema: str = "raw") -> list[tuple[object, ...]]:
+def run_floor(path: str, schema: str = "raw") -> list[tuple[Any, ...]]:
     settings = duckdb_settings()
     sql = FLOOR_SQL.read_text().replace("{schema}", schema)
     config = settings.config(Path(path + ".floor.tmp"))

@@ -40,7 +40,7 @@ import yaml
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from config import duckdb_settings  # noqa: E402
+from config import duckdb_settings  # type: ignore[import-not-found]  # a sibling on sys.path; see pyproject.toml
 
 PROJECT_DIR = Path(__file__).resolve().parents[2]
 DBT_PROJECT_YML = PROJECT_DIR / "dbt_project.yml"

@@ -46,7 +46,7 @@ def measure(command: Sequence[str], env: Mapping[str, str] | None = None, log_pa
             cwd: Path | None = None, label: str | None = None, heartbeat_s: float = HEARTBEAT_S) -> Measurement:
     """Run `command` to completion (output to log_path, else inherited) and measure it; with a
     label, progress lines go to stderr: the start, every heartbeat_s seconds, and the end."""
-    log = open(log_path, "w") if log_path else None  # noqa: SIM115 - closed below
+    log = open(log_path, "w") if log_path else None  # closed below
     done = threading.Event()
     try:
         began = time.perf_counter()

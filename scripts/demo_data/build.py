@@ -9,12 +9,12 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from . import delivery, governance, llm, ml, mess, organisation, people, product, readiness
-from .common import END, START, SIZES, US, Ctx
-
-MS = 1000
+from . import delivery, governance, llm, mess, ml, organisation, people, product, readiness
+from .common import END, SIZES, START, US, Ctx
 from .profiles import TEAMS
 from .schema import TABLES, TS
+
+MS = 1000
 
 
 @dataclass
@@ -28,6 +28,7 @@ def base_model_versions() -> dict[str, str]:
     out: dict[str, str] = {}
     for team in TEAMS:
         for k, svc in enumerate(ml.team_models(team.team_id)):
+            assert svc.model_name is not None  # team_models: the services that serve a model
             out[svc.model_name] = "2024.11" if team.ml.reproducible_share == 0.0 else str(10 + 7 * k)
     return out
 

@@ -113,7 +113,7 @@ def hex_tokens(rng: np.random.Generator, n: int, length: int = 16) -> np.ndarray
     """n random lowercase hex strings of `length` chars (length ≤ 32)."""
     hi = rng.integers(0, 2**63, size=n, dtype=np.int64)
     lo = rng.integers(0, 2**63, size=n, dtype=np.int64)
-    out = [f"{a:016x}{b:016x}"[:length] for a, b in zip(hi.tolist(), lo.tolist())]
+    out = [f"{a:016x}{b:016x}"[:length] for a, b in zip(hi.tolist(), lo.tolist(), strict=True)]
     return np.array(out, dtype=object)
 
 

@@ -15,8 +15,21 @@ import numpy as np
 import pandas as pd
 
 from .common import (
-    DAY, END, HOUR, MINUTE, N_MONTHS, START, Ctx, daily_load_time, hex_tokens, month_end, month_of, month_start,
-    seq_ids, ts, weekdays_of_month,
+    DAY,
+    END,
+    HOUR,
+    MINUTE,
+    N_MONTHS,
+    START,
+    Ctx,
+    daily_load_time,
+    hex_tokens,
+    month_end,
+    month_of,
+    month_start,
+    seq_ids,
+    ts,
+    weekdays_of_month,
 )
 from .organisation import owner_at, team_services_by_month
 from .people import Person
@@ -136,11 +149,11 @@ def _primaries(ctx: Ctx, model_plan: pd.DataFrame, uid: _Uid) -> list[Deploy]:
             out.append(dep)
     # one deployment exactly on an ownership boundary (half-open intervals: it belongs to the new owner)
     for change in OWNERSHIP_CHANGES:
-        at = ts(change.at)
-        later = sorted((p for p in out if p.service_id == change.service_id and p.finished_at >= at),
+        boundary = ts(change.at)
+        later = sorted((p for p in out if p.service_id == change.service_id and p.finished_at >= boundary),
                        key=lambda p: p.finished_at)
         if later:
-            later[0].finished_at = at
+            later[0].finished_at = boundary
             later[0].protected = True
     for p in out:
         p.team_id = owner_at(p.service_id, p.finished_at)
@@ -162,6 +175,8 @@ def _pick_bad(ctx: Ctx, prims: list[Deploy]) -> None:
         cands = sorted(cands, key=lambda p: p.uid)
         for j in rng.choice(len(cands), size=k, replace=False):
             p = cands[int(j)]
+            kinds: tuple[str, ...]
+            w: tuple[float, ...]
             if p.kind == "model":
                 kinds, w = ("failed", "rollback", "rolled_back"), (0.3, 0.35, 0.35)
             else:
@@ -189,8 +204,8 @@ def build_delivery(ctx: Ctx, model_plan: pd.DataFrame, people: list[Person], bas
     for svc in sorted(by_service):
         line = sorted(by_service[svc], key=lambda p: (p.finished_at, p.uid))
         rng = ctx.rng("deploy_line", svc)
-        current_version: dict[str, str] = {}
-        current_artifact = f"{svc}-2024.12.20-{hex_tokens(rng, 1, 7)[0]}"
+        current_version: dict[str | None, str | None] = {}
+        current_artifact: str | None = f"{svc}-2024.12.20-{hex_tokens(rng, 1, 7)[0]}"
         for i, p in enumerate(line):
             team = TEAM_BY_ID[p.team_id]
             d = team.delivery
@@ -427,7 +442,7 @@ def _detection_and_reporting(ctx: Ctx, incidents: list[Incident]) -> None:
         sources = ["staff"] * k_staff + ["customer"] * max(0, k_cust)
         sources += ["automated"] * (n - len(sources))
         rng.shuffle(sources)
-        for inc, source in zip(sorted(group, key=lambda i: (i.started_at, i.service_id)), sources):
+        for inc, source in zip(sorted(group, key=lambda i: (i.started_at, i.service_id)), sources, strict=True):
             inc.detection_source = source
             if inc.caused_by is None:
                 inc.detected_at = inc.started_at + int(rng.uniform(*delays[source]) * MINUTE)
@@ -473,7 +488,7 @@ def _frames(ctx: Ctx, rows: list[Deploy], changes: list[Change], incidents: list
     deployments.loc[nulls & (deployments["is_rollback"] == False), "is_rollback"] = pd.NA  # noqa: E712
 
     changes = sorted(changes, key=lambda c: (c.first_commit_at, c.service_id, c.uid))
-    change_ids = {c.uid: cid for c, cid in zip(changes, seq_ids("chg-", len(changes), 7))}
+    change_ids = {c.uid: cid for c, cid in zip(changes, seq_ids("chg-", len(changes), 7), strict=True)}
     changes_df = pd.DataFrame({
         "change_id": [change_ids[c.uid] for c in changes],
         "service_id": [c.service_id for c in changes],
@@ -509,7 +524,7 @@ def _frames(ctx: Ctx, rows: list[Deploy], changes: list[Change], incidents: list
 
     timeline: dict[str, tuple[np.ndarray, np.ndarray]] = {}
     for model, base in base_versions.items():
-        events = [(START - DAY, base)]
+        events: list[tuple[int, str | None]] = [(START - DAY, base)]
         for r in rows:
             if r.model_name == model and r.environment == "production" and r.status == "success" and r.role != "cancelled":
                 events.append((r.finished_at, r.model_version))

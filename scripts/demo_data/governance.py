@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from .common import DAY, END, HOUR, START, N_MONTHS, Ctx, daily_load_time, month_end, month_start, seq_ids
+from .common import DAY, END, HOUR, N_MONTHS, START, Ctx, daily_load_time, month_end, month_start, seq_ids
 from .ml import team_models
 from .profiles import TEAMS
 
@@ -16,11 +16,12 @@ def build_explainability_requests(ctx: Ctx) -> pd.DataFrame:
     rows = []
     for team in TEAMS:
         rng = ctx.rng("explainability", team.team_id)
-        models = [s.model_name for s in team_models(team.team_id)]
+        models = [s.model_name for s in team_models(team.team_id) if s.model_name is not None]
         for m in range(N_MONTHS):
             n = int(rng.poisson(team.ml.explainability_per_month * ctx.size.deploy_scale))
             for _ in range(n):
                 requested = month_start(m) + int(rng.uniform(0, 1) * (month_end(m) - month_start(m) - HOUR))
+                fulfilled: int | None  # None: never fulfilled
                 fulfilled = requested + int(rng.uniform(*team.ml.fulfil_days) * DAY)
                 if rng.random() < team.ml.unfulfilled_share or fulfilled >= END:
                     fulfilled = None

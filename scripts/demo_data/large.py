@@ -18,6 +18,7 @@ import shutil
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import duckdb
 
@@ -64,6 +65,13 @@ def connect(path: str | Path, threads: int = 2, memory_limit: str = "8GB") -> du
     con.execute(f"set temp_directory = '{tmp.as_posix()}'")
     con.execute("set preserve_insertion_order = false")
     return con
+
+
+def fetch_one(con: duckdb.DuckDBPyConnection, sql: str, parameters: list[Any] | None = None) -> tuple[Any, ...]:
+    """The row of a query that returns one (a count, an aggregate)."""
+    row = con.execute(sql, parameters).fetchone()
+    assert row is not None, f"no row: {sql}"
+    return row
 
 
 def define_macros(con: duckdb.DuckDBPyConnection, seed: int) -> None:
@@ -689,7 +697,7 @@ def _sql_llm_requests() -> str:
 def _sql_llm_request_chunks() -> str:
     # rag answers (step 2) carry 4 retrieved chunks and up to 2 cited (among the retrieved ones);
     # answers to a standard question (case_id) retrieve its relevant chunks most of the time
-    return f"""
+    return """
         with a as (
             select tr.*, 2 as step, k,
                 u(row('chk', tr.team_no, tr.d, tr.slot, k)) as r_chk
@@ -1178,7 +1186,7 @@ _RARE_FILTER = {"llm_evaluations": "request_id is not null"}
 
 def _inject_rare(con: duckdb.DuckDBPyConnection, schema: str, name: str) -> None:
     spec = TABLES[name]
-    total = con.execute(f'select count(*) from "{schema}"."{name}"').fetchone()[0]
+    total = fetch_one(con, f'select count(*) from "{schema}"."{name}"')[0]
     times = [c for c, t in spec.columns if t == TS and c != "_loaded_at"]
     for kind, overrides in _RARE.get(name, []):
         k = max(2, total // (50_000 if kind.startswith("year") else 2_000))
@@ -1227,7 +1235,7 @@ def build(path: str | Path, scale: float, seed: int = 42, schema: str = "raw",
                             f'is_false_positive from "{schema}".drift_checks where check_id not like \'%-x%\' '
                             f'and team_id like \'team_%\' qualify row_number() over (partition by check_id '
                             f'order by _loaded_at nulls first) = 1')
-            counts[name] = con.execute(f'select count(*) from "{schema}"."{name}"').fetchone()[0]
+            counts[name] = fetch_one(con, f'select count(*) from "{schema}"."{name}"')[0]
             log(f"{name:<26} {counts[name]:>12,} rows {time.perf_counter() - t0:7.1f} s")
         for helper in ("_teams", "_days", "_rel", "_tr", "_steps", "_models", "_users", "_prompts", "_dc_helper"):
             con.execute(f"drop table if exists {helper}")

@@ -23,9 +23,8 @@ from pathlib import Path
 
 import duckdb
 
-from .large import _CHANGED, Log, close, connect, define_macros, progress
+from .large import _CHANGED, Log, close, connect, define_macros, fetch_one, progress
 from .schema import TABLES, TS
-
 
 # the timestamp that dates an event, per event table
 PRIMARY_TIME: dict[str, str] = {
@@ -107,14 +106,14 @@ def latest_state(con: duckdb.DuckDBPyConnection, schema: str) -> tuple[datetime,
     """(latest _loaded_at of all tables, latest event day of the driving tables)."""
     tables = _existing(con, schema)
     loads = " union all ".join(f'select max(_loaded_at) as m from "{schema}"."{t}"' for t in sorted(tables))
-    max_load = con.execute(f"select max(m) from ({loads})").fetchone()[0]
+    max_load = fetch_one(con, f"select max(m) from ({loads})")[0]
     days = " union all ".join(
         f'select max(date_trunc(\'day\', "{PRIMARY_TIME[t]}")) as d from "{schema}"."{t}" '
         f"where \"{PRIMARY_TIME[t]}\" >= timestamp '2000-01-01' "
         f"and \"{PRIMARY_TIME[t]}\" <= $1::timestamp + interval 1 day"
         for t in DRIVING_TABLES if t in tables
     )
-    latest_day = con.execute(f"select max(d) from ({days})", [max_load]).fetchone()[0]
+    latest_day = fetch_one(con, f"select max(d) from ({days})", [max_load])[0]
     if max_load is None or latest_day is None:
         raise ValueError(f"schema {schema} holds no event with a _loaded_at to append after")
     return max_load, latest_day
@@ -167,7 +166,7 @@ def _insert_clones(con: duckdb.DuckDBPyConnection, schema: str, tables: set[str]
                 cols.append(f"case when {_in_parent(tag, parent, qc, tables)} then {new_id.format(c=qc)} else {qc} end")
             else:
                 cols.append(qc)
-        before = con.execute(f'select count(*) from "_src_{tag}_{name}"').fetchone()[0]
+        before = fetch_one(con, f'select count(*) from "_src_{tag}_{name}"')[0]
         if before:
             con.execute(f'insert into "{schema}"."{name}" select {", ".join(cols)} from "_src_{tag}_{name}"')
         added[name] = before
@@ -191,12 +190,12 @@ def append_day(path: str | Path, seed: int = 42, schema: str = "raw", log: Log =
         max_load, latest_day = latest_state(con, schema)
         con.execute(f"create or replace temp table _state as select timestamp '{max_load}' as max_load, "
                     f"timestamp '{latest_day}' as d")
-        new_day = con.execute("select d + interval 1 day from _state").fetchone()[0]
+        new_day = fetch_one(con, "select d + interval 1 day from _state")[0]
         day_key = new_day.strftime("%Y%m%d")
         load_base = (f"greatest(timestamp '{max_load}', timestamp '{new_day}' + interval 1 day) "
                      f"+ interval 1 hour")
         log(f"latest event day {latest_day:%Y-%m-%d}, latest _loaded_at {max_load}; appending {day_key}")
-        counts = {t: con.execute(f'select count(*) from "{schema}"."{t}"').fetchone()[0] for t in tables}
+        counts = {t: fetch_one(con, f'select count(*) from "{schema}"."{t}"')[0] for t in tables}
         added: dict[str, int] = {t: 0 for t in tables}
 
         # 1. the new day: clones of the latest day, one day later
@@ -261,7 +260,7 @@ def append_day(path: str | Path, seed: int = 42, schema: str = "raw", log: Log =
                         md5(cast(row({_all_row(name)}) as varchar))) = 1
                 )
             """)
-            n = con.execute(f'select count(*) from "{schema}"."{name}"').fetchone()[0] - counts[name] - added[name]
+            n = fetch_one(con, f'select count(*) from "{schema}"."{name}"')[0] - counts[name] - added[name]
             added[name] += n
             n_re += n
         log(f"re-deliveries: {n_re:,} rows in {time.perf_counter() - t0:.1f} s")

@@ -21,13 +21,13 @@ import yaml
 
 if __package__ in (None, ""):
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-    __package__ = "demo_data"  # noqa: A001
+    __package__ = "demo_data"
 
-from demo_data.build import generate  # noqa: E402
-from demo_data.common import DAY, HOUR, N_MONTHS, month_end, month_of, month_start  # noqa: E402
-from demo_data.organisation import owners_vector  # noqa: E402
-from demo_data.profiles import FEATURES, PLANES, TEAMS  # noqa: E402
-from demo_data.schema import TABLES  # noqa: E402
+from demo_data.build import generate
+from demo_data.common import DAY, HOUR, N_MONTHS, month_end, month_of, month_start
+from demo_data.organisation import owners_vector
+from demo_data.profiles import FEATURES, PLANES, TEAMS
+from demo_data.schema import TABLES
 
 CRITERIA: tuple[tuple[str, int, str, str, float], ...] = (
     ("process", 1, "deployment_frequency_per_week", ">=", 0.25),
@@ -121,7 +121,10 @@ def metrics(t: dict[str, pd.DataFrame]) -> tuple[pd.DataFrame, pd.DataFrame]:
     # ---- change delivery
     d = t["deployments"].copy()
     d["fin"] = _i(d["finished_at"])
-    d["team"] = d["team_id"].where(d["team_id"].notna(), pd.Series(owners_vector(d["service_id"].to_numpy(), d["fin"].astype(np.int64)), index=d.index))
+    d["team"] = d["team_id"].where(
+        d["team_id"].notna(),
+        pd.Series(owners_vector(d["service_id"].to_numpy(), d["fin"].astype(np.int64)), index=d.index),
+    )
     d["month"] = month_of(d["fin"].astype(np.int64))
     d["rb"] = _b(d["is_rollback"])
     prod = d[d["environment"] == "production"]
@@ -153,21 +156,30 @@ def metrics(t: dict[str, pd.DataFrame]) -> tuple[pd.DataFrame, pd.DataFrame]:
     runs["end"] = _i(runs["ended_at"])
     runs["m_start"] = month_of(runs["start"].astype(np.int64))
     n_runs = runs.groupby(["team_id", "m_start"]).size().rename_axis(g.names)
-    res["automated_training_share"] = _rate(runs[runs["trigger_type"] != "manual"].groupby(["team_id", "m_start"]).size().rename_axis(g.names), n_runs)
+    res["automated_training_share"] = _rate(
+        runs[runs["trigger_type"] != "manual"].groupby(["team_id", "m_start"]).size().rename_axis(g.names), n_runs
+    )
     ns["automated_training_share"] = count(n_runs)
     fin = runs[(runs["status"] == "finished") & runs["end"].notna()].copy()
     fin["m_end"] = month_of(fin["end"].astype(np.int64))
-    fin["repro"] = fin["git_commit"].notna() & fin["dataset_digest"].notna() & _b(fin["params_logged"]) & _b(fin["metrics_logged"])
+    fin["repro"] = (
+        fin["git_commit"].notna() & fin["dataset_digest"].notna() & _b(fin["params_logged"]) & _b(fin["metrics_logged"])
+    )
     n_fin = fin.groupby(["team_id", "m_end"]).size().rename_axis(g.names)
     res["reproducible_run_share"] = _rate(fin[fin["repro"]].groupby(["team_id", "m_end"]).size().rename_axis(g.names), n_fin)
-    res["eval_gated_run_share"] = _rate(fin[fin["eval_gate_passed"].notna()].groupby(["team_id", "m_end"]).size().rename_axis(g.names), n_fin)
+    res["eval_gated_run_share"] = _rate(
+        fin[fin["eval_gate_passed"].notna()].groupby(["team_id", "m_end"]).size().rename_axis(g.names), n_fin
+    )
     ns["reproducible_run_share"] = ns["eval_gated_run_share"] = count(n_fin)
     repro_ids = set(fin.loc[fin["repro"], "run_id"])
     md = dep[dep["artifact_type"] == "model"]
     n_md = md.groupby(key).size().rename_axis(g.names)
     res["model_deploy_automation_share"] = _rate(md[md["trigger"] != "manual"].groupby(key).size().rename_axis(g.names), n_md)
-    res["progressive_model_deploy_share"] = _rate(md[md["strategy"].isin(["canary", "blue_green", "ab_test", "shadow"])].groupby(key).size().rename_axis(g.names), n_md)
-    res["model_traceability_share"] = _rate(md[md["training_run_id"].isin(repro_ids)].groupby(key).size().rename_axis(g.names), n_md)
+    progressive = md["strategy"].isin(["canary", "blue_green", "ab_test", "shadow"])
+    res["progressive_model_deploy_share"] = _rate(md[progressive].groupby(key).size().rename_axis(g.names), n_md)
+    res["model_traceability_share"] = _rate(
+        md[md["training_run_id"].isin(repro_ids)].groupby(key).size().rename_axis(g.names), n_md
+    )
     ns["model_deploy_automation_share"] = ns["progressive_model_deploy_share"] = count(n_md)
     ns["model_traceability_share"] = count(n_md)
     dc = t["drift_checks"].copy()
@@ -285,10 +297,15 @@ def metrics(t: dict[str, pd.DataFrame]) -> tuple[pd.DataFrame, pd.DataFrame]:
     inc = inc.copy()
     inc["det"] = _i(inc["detected_at"])
     inc = inc[~np.isnan(inc["det"])]
-    inc["team"] = inc["team_id"].where(inc["team_id"].notna(), pd.Series(owners_vector(inc["service_id"].to_numpy(), inc["det"].astype(np.int64)), index=inc.index))
+    inc["team"] = inc["team_id"].where(
+        inc["team_id"].notna(),
+        pd.Series(owners_vector(inc["service_id"].to_numpy(), inc["det"].astype(np.int64)), index=inc.index),
+    )
     inc["month"] = month_of(inc["det"].astype(np.int64))
     sa = inc[inc["detection_source"].isin(["staff", "automated"])]
-    res["staff_reported_incident_share"] = _rate(sa[sa["detection_source"] == "staff"].groupby(["team", "month"]).size(), sa.groupby(["team", "month"]).size())
+    res["staff_reported_incident_share"] = _rate(
+        sa[sa["detection_source"] == "staff"].groupby(["team", "month"]).size(), sa.groupby(["team", "month"]).size()
+    )
     ns["staff_reported_incident_share"] = count(sa.groupby(["team", "month"]).size().rename_axis(g.names))
     rep = inc[inc["reported_at"].notna()].copy()
     rep["h"] = (_i(rep["reported_at"]) - rep["det"]) / HOUR
@@ -366,7 +383,7 @@ def levels(res: pd.DataFrame, null_means_met: bool) -> pd.DataFrame:
                 if level != lvl:
                     continue
                 values = res[metric]
-                judged = values.apply(lambda x: False if isinstance(x, str)
+                judged = values.apply(lambda x, comp=comp, thr=thr: False if isinstance(x, str)
                                       else null_means_met if pd.isna(x) else _met(x, comp, thr))
                 is_short = values.map(lambda x: isinstance(x, str) and x == SHORT).astype(bool)
                 rule = rules.get((plane, level, metric), "not_met")

@@ -14,7 +14,13 @@ import pandas as pd
 from .common import DAY, END, HOUR, MINUTE, N_MONTHS, Ctx, daily_load_time, hex_tokens, month_end, month_start, seq_ids, ts
 from .product import Usage
 from .profiles import (
-    EMBEDDING_MODEL, INCIDENT_SCENARIO, LLM_FEATURES, MODELS, PROMPT_HASHES, TEAMS, LlmFeatureSpec,
+    EMBEDDING_MODEL,
+    INCIDENT_SCENARIO,
+    LLM_FEATURES,
+    MODELS,
+    PROMPT_HASHES,
+    TEAMS,
+    LlmFeatureSpec,
 )
 
 MS = 1000  # microseconds per millisecond
@@ -158,17 +164,18 @@ def _feature_month(ctx: Ctx, f: LlmFeatureSpec, m: int, usage: Usage) -> pd.Data
     model_version = np.array([s.model_version for s in spec_models], dtype=object)
     missing = rng.random(n) < f.model_version_missing_share
     no_response = np.isin(status, ["error", "timeout"])
-    response_model = np.where(no_response | missing, None, response_model)
-    model_version = np.where(missing, None, model_version)
-    finish = np.where(status == "ok", np.where(op == "invoke_agent", "stop", np.where(
+    # numpy's stubs reject None as np.where's x or y (a null in an object array): the ignores below
+    response_model = np.where(no_response | missing, None, response_model)  # type: ignore[call-overload]
+    model_version = np.where(missing, None, model_version)  # type: ignore[call-overload]
+    finish = np.where(status == "ok", np.where(op == "invoke_agent", "stop", np.where(  # type: ignore[call-overload]
         (k == "agent") & (op == "chat") & (pos < n_req[tr] - 1), "tool_calls", "stop")), None)
     finish = np.where(status == "refused", "stop", finish)
     finish = np.where(status == "filtered", "content_filter", finish)
-    finish = np.where(op == "execute_tool", None, finish)
-    error_type = np.where(status == "error", rng.choice(np.array(["rate_limit_exceeded", "server_error", "invalid_request"],
+    finish = np.where(op == "execute_tool", None, finish)  # type: ignore[call-overload]
+    error_type = np.where(status == "error", rng.choice(np.array(["rate_limit_exceeded", "server_error", "invalid_request"],  # type: ignore[call-overload]
                                                                   dtype=object), size=n, p=[0.5, 0.4, 0.1]), None)
     error_type = np.where(status == "timeout", "timeout", error_type)
-    env = np.where(rng.random(n_tr) < f.null_environment_share, None, "production")[tr]
+    env = np.where(rng.random(n_tr) < f.null_environment_share, None, "production")[tr]  # type: ignore[call-overload]
     versions = version[tr]
     hashes = np.array([PROMPT_HASHES[(f.feature_name, v)] for v in versions], dtype=object)
     day = (t0 // DAY)[tr]
@@ -179,12 +186,13 @@ def _feature_month(ctx: Ctx, f: LlmFeatureSpec, m: int, usage: Usage) -> pd.Data
         "provider_name": [s.provider_name for s in spec_models], "request_model": req_model,
         "response_model": response_model, "model_version": model_version,
         "prompt_name": f.feature_name, "prompt_version": versions, "prompt_hash": hashes,
-        "retrieval_config_id": np.where(np.isin(op, ["chat", "embeddings"]) & (k == "rag"), retrieval_cfg[tr], None),
+        # numpy's stubs reject None as np.where's x or y (a null in an object array): the ignores below
+        "retrieval_config_id": np.where(np.isin(op, ["chat", "embeddings"]) & (k == "rag"), retrieval_cfg[tr], None),  # type: ignore[call-overload]
         "is_streaming": np.where(generating, streaming, None),
         "started_at": start, "first_token_at": first_token, "ended_at": ended,
         "input_tokens": input_tokens, "output_tokens": output_tokens,
-        "cache_read_input_tokens": np.where(generating, cache, None),
-        "reasoning_output_tokens": np.where(reasoning_model & generating, reasoning, None),
+        "cache_read_input_tokens": np.where(generating, cache, None),  # type: ignore[call-overload]
+        "reasoning_output_tokens": np.where(reasoning_model & generating, reasoning, None),  # type: ignore[call-overload]
         "cost_usd": np.round(cost, 8), "status": status, "finish_reason": finish, "error_type": error_type,
         "user_idx": user_idx[tr], "day": day, "month": m, "eval_case_id": None,
     })
@@ -283,9 +291,11 @@ _NAMES = {
     "completion": ("hallucination", "instruction_following", "toxicity", "pii_leak"),
     "agent": ("instruction_following", "hallucination", "toxicity", "pii_leak"),
 }
-_HUMAN_NAMES = {"rag": ("faithfulness", "hallucination"), "chat": ("hallucination", "instruction_following"),
-                "completion": ("hallucination", "instruction_following"),
-                "agent": ("hallucination", "instruction_following")}
+_HUMAN_NAMES: dict[str, tuple[str, ...]] = {
+    "rag": ("faithfulness", "hallucination"), "chat": ("hallucination", "instruction_following"),
+    "completion": ("hallucination", "instruction_following"),
+    "agent": ("hallucination", "instruction_following"),
+}
 _EVALUATOR = {"faithfulness": "ragas_faithfulness", "hallucination": "llm_judge_gpt-4o",
               "answer_relevancy": "ragas_answer_relevancy", "toxicity": "detoxify", "pii_leak": "presidio",
               "instruction_following": "llm_judge_gpt-4o", "refusal": "refusal_classifier"}
@@ -432,8 +442,8 @@ def _score(ctx: Ctx, ev: pd.DataFrame) -> pd.DataFrame:
     score = np.zeros(n)
     passed = np.ones(n, dtype=bool)
     legit = np.full(n, None, dtype=object)
-    quality_faith = np.array([_feature(f).quality(v).faithfulness_mean for f, v in zip(feature, version)])
-    halluc_share = np.array([_feature(f).quality(v).hallucination_fail_share for f, v in zip(feature, version)])
+    quality_faith = np.array([_feature(f).quality(v).faithfulness_mean for f, v in zip(feature, version, strict=True)])
+    halluc_share = np.array([_feature(f).quality(v).hallucination_fail_share for f, v in zip(feature, version, strict=True)])
     # faithfulness: score drawn around the prompt version's quality; passed from the score
     is_f = name == "faithfulness"
     score[is_f] = np.clip(rng.normal(quality_faith[is_f], 0.07), 0, 1)
@@ -569,9 +579,12 @@ def build_llm(ctx: Ctx, usage: Usage) -> LlmResult:
     uidx = req["user_idx"].to_numpy()
     req["user_key"] = np.where(uidx >= 0, keys[np.maximum(uidx, 0)], None)
     conv = [f"conv-{x}" for x in hex_tokens(ctx.rng("llm", "conv"), n, 20)]
-    req["conversation_id"] = np.where(uidx >= 0, conv, None)
+    # numpy's stubs reject None as np.where's x or y (a null in an object array): the ignores below
+    req["conversation_id"] = np.where(uidx >= 0, conv, None)  # type: ignore[call-overload]
     # one conversation per user × feature × day
-    conv_first = req.groupby([req["user_key"], req["feature_name"], req["day"]], dropna=False)["conversation_id"].transform("first")
+    conv_first = (
+        req.groupby([req["user_key"], req["feature_name"], req["day"]], dropna=False)["conversation_id"].transform("first")
+    )
     req["conversation_id"] = np.where(uidx >= 0, conv_first, None)
     text_rng = ctx.rng("llm", "text")
     prompt_phrase = text_rng.choice(np.array(_PROMPTS, dtype=object), size=n)

@@ -10,8 +10,21 @@ import numpy as np
 import pandas as pd
 
 from .common import (
-    DAY, END, HOUR, MINUTE, N_MONTHS, START, Ctx, daily_load_time, hex_tokens, month_end, month_of, month_start,
-    seq_ids, weekdays_of_month, DIMENSION_LOADED_AT,
+    DAY,
+    DIMENSION_LOADED_AT,
+    END,
+    HOUR,
+    MINUTE,
+    N_MONTHS,
+    START,
+    Ctx,
+    daily_load_time,
+    hex_tokens,
+    month_end,
+    month_of,
+    month_start,
+    seq_ids,
+    weekdays_of_month,
 )
 from .profiles import SERVICES, TEAMS, ServiceSpec, TeamProfile
 
@@ -86,9 +99,10 @@ def build_drift_checks(ctx: Ctx) -> pd.DataFrame:
                         "drift_score": np.round(share + rng.normal(0, 0.01, n), 4).clip(0, 1),
                         "stattest_threshold": 0.05,
                         "share_of_drifted_columns": np.round(share, 4),
-                        "severity": pd.array(np.where(detected, severity, None), dtype="str"),
-                        "acknowledged_at": pd.array(np.where(ack >= 0, ack, None), dtype="Int64"),
-                        "resolved_at": pd.array(np.where(resolved >= 0, resolved, None), dtype="Int64"),
+                        # numpy's stubs reject None as np.where's x or y (a null in an object array): the ignores below
+                        "severity": pd.array(np.where(detected, severity, None), dtype="str"),  # type: ignore[call-overload]
+                        "acknowledged_at": pd.array(np.where(ack >= 0, ack, None), dtype="Int64"),  # type: ignore[call-overload]
+                        "resolved_at": pd.array(np.where(resolved >= 0, resolved, None), dtype="Int64"),  # type: ignore[call-overload]
                         "is_false_positive": pd.array(false_pos, dtype="boolean"),
                     }
                 )
@@ -114,7 +128,7 @@ def _run_rows_for_team(ctx: Ctx, team: TeamProfile, alerts: pd.DataFrame) -> pd.
                              "triggered_at": ms + day * DAY + 2 * HOUR + k * 20 * MINUTE})
         weekdays = weekdays_of_month(m)
         weekdays = weekdays[weekdays < ms + 25 * DAY]
-        for i in range(ml.manual_runs_per_month):
+        for _ in range(ml.manual_runs_per_month):
             day = int(rng.choice(weekdays))
             svc = models[int(rng.integers(0, len(models)))]
             rows.append({"model_name": svc.model_name, "trigger_type": "manual",
@@ -166,12 +180,13 @@ def _run_rows_for_team(ctx: Ctx, team: TeamProfile, alerts: pd.DataFrame) -> pd.
     missing = rng.integers(0, 4, size=n)  # which field an untracked run misses
     git = hex_tokens(rng, n, 40)
     digest = hex_tokens(rng, n, 12)
-    runs["git_commit"] = pd.array(np.where(tracked | (~no_tracking & (missing != 0)), git, None), dtype="str")
-    runs["dataset_digest"] = pd.array(np.where(tracked | (~no_tracking & (missing != 1)), digest, None), dtype="str")
+    # numpy's stubs reject None as np.where's x or y (a null in an object array): the ignores below
+    runs["git_commit"] = pd.array(np.where(tracked | (~no_tracking & (missing != 0)), git, None), dtype="str")  # type: ignore[call-overload]
+    runs["dataset_digest"] = pd.array(np.where(tracked | (~no_tracking & (missing != 1)), digest, None), dtype="str")  # type: ignore[call-overload]
     runs["params_logged"] = pd.array(np.where(no_tracking, None, tracked | (missing != 2)), dtype="boolean")
     runs["metrics_logged"] = pd.array(np.where(no_tracking, None, tracked | (missing != 3)), dtype="boolean")
     if ml.eval_gated:
-        gate = np.where(finished, rng.random(n) >= ml.gate_fail_share, None)
+        gate = np.where(finished, rng.random(n) >= ml.gate_fail_share, None)  # type: ignore[call-overload]
         gate = np.where(finished & runs["drift_check_id"].notna().to_numpy(), True, gate)
     else:
         gate = np.full(n, None, dtype=object)
@@ -315,7 +330,9 @@ def build_inference_windows(ctx: Ctx, timeline: dict) -> pd.DataFrame:
                     team_df.loc[pick, "p95"] = team_df.loc[pick, "objective_latency"] * rng.uniform(1.15, 1.8)
                 else:  # availability breach
                     req = team_df.loc[pick, "request_count"]
-                    team_df.loc[pick, "error_count"] = int(math.ceil(req * (1 - team_df.loc[pick, "objective_avail"]) * rng.uniform(2, 6)))
+                    team_df.loc[pick, "error_count"] = int(
+                        math.ceil(req * (1 - team_df.loc[pick, "objective_avail"]) * rng.uniform(2, 6))
+                    )
         frames[-len(svcs):] = [team_df]
     df = pd.concat(frames, ignore_index=True)
     n = len(df)

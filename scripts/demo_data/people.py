@@ -35,7 +35,7 @@ def _roles(rng: np.random.Generator, team: TeamProfile, n: int) -> list[str]:
     while counts.sum() < n:  # largest remainders, deterministic
         remainder = weights / weights.sum() * n - counts
         counts[int(np.argmax(remainder))] += 1
-    roles = [name for name, c in zip(names, counts) for _ in range(c)]
+    roles = [name for name, c in zip(names, counts, strict=True) for _ in range(c)]
     rng.shuffle(roles)
     return roles
 

@@ -10,7 +10,13 @@ import pandas as pd
 
 from .common import N_MONTHS, Ctx, daily_load_time, month_end, month_start, seq_ids, stable_hex
 from .profiles import (
-    ACTIVE_USERS_PER_MONTH, BASE_CONVERSION, CONVERSION_FEATURE, FEATURES, TEAM_BY_ID, TEAMS, USER_POPULATION,
+    ACTIVE_USERS_PER_MONTH,
+    BASE_CONVERSION,
+    CONVERSION_FEATURE,
+    FEATURES,
+    TEAM_BY_ID,
+    TEAMS,
+    USER_POPULATION,
 )
 
 FEATURE_BY_NAME = {f.feature_name: f for f in FEATURES}

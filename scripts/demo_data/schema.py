@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-V, TS, B, I, D = "VARCHAR", "TIMESTAMP", "BOOLEAN", "BIGINT", "DOUBLE"
+V, TS, B, I, D = "VARCHAR", "TIMESTAMP", "BOOLEAN", "BIGINT", "DOUBLE"  # noqa: E741 - named like the type letters of the column specs
 
 
 @dataclass(frozen=True)

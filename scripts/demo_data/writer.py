@@ -41,7 +41,7 @@ def write_duckdb(tables: dict[str, pd.DataFrame], path: str | Path, schema: str 
         con.execute("set preserve_insertion_order = true")
         con.execute(f'create schema if not exists "{schema}"')
         for name in TABLES:
-            frame = tables[name]  # noqa: F841  (read by DuckDB's replacement scan)
+            frame = tables[name]
             con.register("frame_view", frame)
             con.execute(
                 f'create or replace table "{schema}"."{name}" as '

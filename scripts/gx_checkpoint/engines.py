@@ -80,7 +80,7 @@ class Target(ABC):
     def relation(self, schema: str, table: str) -> str:
         return f"{schema}.{table}"
 
-    def close(self) -> None:
+    def close(self) -> None:  # noqa: B027 - a no-op unless a target holds connections
         """Release connections."""
 
 
@@ -98,7 +98,7 @@ class SqlTarget(Target):
         try:
             with self._engine.connect() as connection:
                 connection.execute(sa.text("select 1")).fetchall()
-        except Exception as error:  # noqa: BLE001 - any driver error is the caller's setting
+        except Exception as error:  # any driver error is the caller's setting
             first_line = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
             raise UserError(f"cannot connect to the {name} warehouse: {first_line}") from None
 
@@ -173,7 +173,7 @@ def _register_duckdb_dialect() -> str:
             return None
 
     module = sys.modules[__name__]
-    setattr(module, "ReadOnlyDuckDBDialect", ReadOnlyDuckDBDialect)
+    setattr(module, "ReadOnlyDuckDBDialect", ReadOnlyDuckDBDialect)  # noqa: B010 - mypy: a module has no such attribute
     registry.register("duckdb.ai_maturity_readonly", __name__, "ReadOnlyDuckDBDialect")
     return "duckdb+ai_maturity_readonly"
 

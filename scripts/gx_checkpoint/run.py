@@ -10,13 +10,13 @@ import warnings
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
 # GX imports pyspark, which warns about pandas 3 on every import: not this run's concern
 warnings.filterwarnings("ignore", category=FutureWarning, module=r"pyspark\..*")
 
-from .contract import is_enabled, identifier, raw_contract  # noqa: E402
+from .contract import identifier, is_enabled, raw_contract  # noqa: E402
 from .engines import Target, UserError  # noqa: E402
 from .suites import CRITICAL, Thresholds, mart_expectations, raw_expectations  # noqa: E402
 
@@ -163,7 +163,8 @@ def _validate(
     sql = [expectation for expectation in expectations if isinstance(expectation, gxe.UnexpectedRowsExpectation)]
     columns = [expectation for expectation in expectations if not isinstance(expectation, gxe.UnexpectedRowsExpectation)]
     relation = f"{schema}.{table}"
-    for suffix, members, result_format in (("", columns, "BASIC"), (".sql", sql, "COMPLETE")):
+    runs: tuple[tuple[str, list[Any], Literal["BASIC", "COMPLETE"]], ...] = (("", columns, "BASIC"), (".sql", sql, "COMPLETE"))
+    for suffix, members, result_format in runs:
         if not members:
             continue
         suite = context.suites.add(gx.ExpectationSuite(name=name + suffix, expectations=list(members)))

@@ -22,10 +22,12 @@ from dataclasses import dataclass
 from typing import Any
 
 import great_expectations.expectations as gxe
+from great_expectations.expectations.metadata_types import FailureSeverity
 
 from .contract import PROJECT_DIR, RawColumn, RawTable
 from .engines import Target
 
+# the severities of the findings; the expectations take GX's FailureSeverity of the same value
 CRITICAL = "critical"
 WARNING = "warning"
 
@@ -115,14 +117,14 @@ def raw_expectations(
     expectations: list[gxe.Expectation] = [
         gxe.ExpectTableRowCountToBeBetween(
             min_value=1,
-            severity=WARNING if table.optional else CRITICAL,
+            severity=FailureSeverity.WARNING if table.optional else FailureSeverity.CRITICAL,
             description=f"{name} is not empty",
             meta=_meta(stage, name, "not_empty"),
         )
     ]
     usable: dict[str, RawColumn] = {}
     for column in table.columns:
-        severity = CRITICAL if column.required else WARNING
+        severity = FailureSeverity.CRITICAL if column.required else FailureSeverity.WARNING
         expectations.append(
             gxe.ExpectColumnToExist(
                 column=column.name,
@@ -138,7 +140,7 @@ def raw_expectations(
             gxe.ExpectColumnValuesToBeInTypeList(
                 column=column.name,
                 type_list=target.type_names[column.logical_type],
-                severity=CRITICAL,
+                severity=FailureSeverity.CRITICAL,
                 description=f"{name}.{column.name} has a {column.logical_type} type",
                 meta=_meta(stage, name, "column_type", column.name),
             )
@@ -151,13 +153,13 @@ def raw_expectations(
         if column.required:
             expectations += [
                 gxe.ExpectColumnValuesToNotBeNull(
-                    column=col, severity=WARNING,
+                    column=col, severity=FailureSeverity.WARNING,
                     description=f"{name}.{col} is never null (required value; staging rejects the row)",
                     meta=_meta(stage, name, "required_value", col),
                 ),
                 gxe.UnexpectedRowsExpectation(
                     unexpected_rows_query=_share_exceeded(_rows_where(f"{col} is null"), thresholds),
-                    severity=CRITICAL,
+                    severity=FailureSeverity.CRITICAL,
                     description=f"{name}.{col} is null in at most {share:.0%} of rows",
                     meta=_meta(stage, name, "required_value_share", col),
                 ),
@@ -167,14 +169,14 @@ def raw_expectations(
             expectations += [
                 gxe.UnexpectedRowsExpectation(
                     unexpected_rows_query=f"select {col} from {{batch}} where {unknown}",
-                    severity=WARNING,
+                    severity=FailureSeverity.WARNING,
                     description=f"{name}.{col} is one of {', '.join(column.accepted_values)} "
                                 "(trimmed, any case; staging rejects the row)",
                     meta=_meta(stage, name, "enumeration", col),
                 ),
                 gxe.UnexpectedRowsExpectation(
                     unexpected_rows_query=_share_exceeded(_rows_where(unknown), thresholds),
-                    severity=CRITICAL,
+                    severity=FailureSeverity.CRITICAL,
                     description=f"{name}.{col} is outside its enumeration in at most {share:.0%} of rows",
                     meta=_meta(stage, name, "enumeration_share", col),
                 ),
@@ -184,7 +186,7 @@ def raw_expectations(
             upper = "∞" if column.maximum is None else column.maximum
             expectations.append(
                 gxe.ExpectColumnValuesToBeBetween(
-                    column=col, min_value=column.minimum, max_value=column.maximum, severity=WARNING,
+                    column=col, min_value=column.minimum, max_value=column.maximum, severity=FailureSeverity.WARNING,
                     description=f"{name}.{col} is in [{column.minimum}, {upper}] "
                                 "(staging rejects or nulls it otherwise)",
                     meta=_meta(stage, name, "range", col),
@@ -200,13 +202,13 @@ def raw_expectations(
             gxe.UnexpectedRowsExpectation(
                 unexpected_rows_query=f"select total_rows, violating_rows from ({copies}) as counted "
                                       "where violating_rows > 0",
-                severity=WARNING,
+                severity=FailureSeverity.WARNING,
                 description=f"{name} key ({listed}) is unique (staging keeps the latest delivery)",
                 meta=_meta(stage, name, "key_unique"),
             ),
             gxe.UnexpectedRowsExpectation(
                 unexpected_rows_query=_share_exceeded(copies, thresholds),
-                severity=CRITICAL,
+                severity=FailureSeverity.CRITICAL,
                 description=f"{name} key ({listed}): extra deliveries are at most {share:.0%} of rows",
                 meta=_meta(stage, name, "key_unique_share"),
             ),
@@ -237,7 +239,7 @@ def _period_expectations(
             unexpected_rows_query=(
                 f"select {period} from {{batch}} where {period} < timestamp '{min_date} 00:00:00'{too_late}"
             ),
-            severity=WARNING,
+            severity=FailureSeverity.WARNING,
             description=f"{name}.{period} is on or after {min_date}"
                         + (f" and at most {skew_hours} h after _loaded_at" if loaded else "")
                         + " (staging rejects the row)",
@@ -254,7 +256,7 @@ def _period_expectations(
                 f"from source_rows where {plausible}",
                 target, grain, thresholds.max_volume_drop, prorate=True,
             ),
-            severity=CRITICAL,
+            severity=FailureSeverity.CRITICAL,
             description=(f"{name}: rows of the latest {grain} (pro rata of the part elapsed) are at least "
                          f"{1 - thresholds.max_volume_drop:.0%} of the previous {grain}'s"),
             meta=_meta("raw", name, "volume"),
@@ -322,7 +324,8 @@ def mart_expectations(
     drop = thresholds.max_volume_drop
     expectations: list[gxe.Expectation] = [
         gxe.ExpectTableRowCountToBeBetween(
-            min_value=1, severity=CRITICAL, description=f"{mart} is not empty", meta=_meta(stage, mart, "not_empty"))
+            min_value=1, severity=FailureSeverity.CRITICAL, description=f"{mart} is not empty",
+            meta=_meta(stage, mart, "not_empty"))
     ]
     dim_teams = target.relation(marts_schema, "dim_teams")
     if mart in cluster_marts:
@@ -335,14 +338,14 @@ def mart_expectations(
                     "where not exists (select 1 from mart where mart.team_id = teams.team_id "
                     "and mart.period_start = latest.period_start)"
                 ),
-                severity=CRITICAL,
+                severity=FailureSeverity.CRITICAL,
                 description=f"{mart}: every team of dim_teams has a row in the latest {grain}",
                 meta=_meta(stage, mart, "teams_in_latest_period"),
             ),
             gxe.UnexpectedRowsExpectation(
                 unexpected_rows_query=_volume_collapse_sql(
                     "select period_start from source_rows", target, grain, drop, prorate=False),
-                severity=CRITICAL,
+                severity=FailureSeverity.CRITICAL,
                 description=f"{mart}: rows of the latest {grain} are at least {1 - drop:.0%} of the previous {grain}'s",
                 meta=_meta(stage, mart, "volume"),
             ),
@@ -350,7 +353,7 @@ def mart_expectations(
     if mart == "fct_team_metrics":
         expectations += [
             gxe.ExpectColumnDistinctValuesToContainSet(
-                column="cluster", value_set=sorted(set(cluster_marts.values())), severity=CRITICAL,
+                column="cluster", value_set=sorted(set(cluster_marts.values())), severity=FailureSeverity.CRITICAL,
                 description="fct_team_metrics holds every cluster of dim_metrics",
                 meta=_meta(stage, mart, "clusters_present", "cluster"),
             ),
@@ -360,14 +363,14 @@ def mart_expectations(
                     volume="count(metric_value)", group="cluster"),
                 # a warning: an open latest period has fewer measurable metrics (the rows per
                 # period of the cluster marts are the critical volume check)
-                severity=WARNING,
+                severity=FailureSeverity.WARNING,
                 description=(f"fct_team_metrics: measured (non-null) values of each cluster in the latest {grain} are "
                              f"at least {1 - drop:.0%} of the previous {grain}'s (lower in a {grain} still open)"),
                 meta=_meta(stage, mart, "measured_volume"),
             ),
             gxe.UnexpectedRowsExpectation(
                 unexpected_rows_query=_mean_shift_sql(thresholds.max_mean_shift),
-                severity=WARNING,
+                severity=FailureSeverity.WARNING,
                 description=(f"fct_team_metrics: the mean over teams of each headline metric "
                              f"({', '.join(HEADLINE_METRICS)}) moved by at most {thresholds.max_mean_shift:.0%} "
                              f"from the previous {grain}, and its share of teams without a value rose by at most 25 points"),
@@ -378,7 +381,7 @@ def mart_expectations(
         low, high = maturity_level_bounds()
         expectations.append(
             gxe.ExpectColumnValuesToBeBetween(
-                column="maturity_level", min_value=low, max_value=high, severity=CRITICAL,
+                column="maturity_level", min_value=low, max_value=high, severity=FailureSeverity.CRITICAL,
                 description=f"fct_team_maturity.maturity_level is a level of the maturity_levels seed ({low}–{high})",
                 meta=_meta(stage, mart, "maturity_level_range", "maturity_level"),
             )
