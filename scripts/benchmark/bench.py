@@ -144,6 +144,7 @@ def run(scale: str, out: Path, regenerate: bool = False, dbt_exclude: str | None
         "DBT_PROFILES_DIR": str(PROFILES_DIR),
         "AI_MATURITY_DUCKDB_PATH": str(work),
         "AI_MATURITY_DUCKDB_THREADS": str(settings.threads),
+        "AI_MATURITY_DBT_THREADS": str(settings.dbt_threads),
         "AI_MATURITY_DUCKDB_MEMORY_LIMIT": settings.memory_limit,
         "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
     }
@@ -158,7 +159,7 @@ def run(scale: str, out: Path, regenerate: bool = False, dbt_exclude: str | None
         "raw_file": str(raw),
         "dbt_exclude": dbt_exclude,
         "unit_tests": unit_tests,
-        "duckdb": {"threads": settings.threads, "memory_limit": settings.memory_limit},
+        "duckdb": {"threads": settings.threads, "memory_limit": settings.memory_limit, "dbt_threads": settings.dbt_threads},
         "machine": machine(),
         "steps": steps,
         "ratios": {},

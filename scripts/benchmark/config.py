@@ -74,6 +74,7 @@ def append_day_command(scale: str, work_path: Path) -> list[str] | None:
 class DuckdbSettings:
     threads: int
     memory_limit: str
+    dbt_threads: int
 
     def config(self, temp_directory: Path) -> dict[str, str]:
         """Connection settings of the profile (TimeZone aside: the raw timestamps are naive UTC and
@@ -94,8 +95,9 @@ def profile_default(variable: str, fallback: str) -> str:
 
 
 def duckdb_settings() -> DuckdbSettings:
-    """Threads and memory limit exactly as the dbt profile resolves them."""
+    """DuckDB's threads and memory limit, and dbt's threads, exactly as the dbt profile resolves them."""
     threads = os.environ.get("AI_MATURITY_DUCKDB_THREADS") or profile_default("AI_MATURITY_DUCKDB_THREADS", "2")
     memory = os.environ.get("AI_MATURITY_DUCKDB_MEMORY_LIMIT") or profile_default(
         "AI_MATURITY_DUCKDB_MEMORY_LIMIT", "3GB")
-    return DuckdbSettings(int(threads), memory)
+    dbt_threads = os.environ.get("AI_MATURITY_DBT_THREADS") or profile_default("AI_MATURITY_DBT_THREADS", "1")
+    return DuckdbSettings(int(threads), memory, int(dbt_threads))

@@ -158,7 +158,8 @@ def render(result: dict[str, Any]) -> str:
         for example in comparison.get("examples", [])[:5]:
             lines.append(f"  {example}")
     m = result["machine"]
+    dbt_threads = result["duckdb"].get("dbt_threads", "–")  # not recorded before 2026-12-07
     lines.append(f"machine: {m['cores']} cores, {m['ram_gib']} GiB RAM, {m['cpu_model']}; DuckDB threads "
-                 f"{result['duckdb']['threads']}, memory_limit {result['duckdb']['memory_limit']}")
+                 f"{result['duckdb']['threads']}, memory_limit {result['duckdb']['memory_limit']}; dbt threads {dbt_threads}")
     lines.append(f"results: {result['results_path']}")
     return "\n".join(lines)
