@@ -1,10 +1,11 @@
 """An incremental run gives exactly what a full refresh gives.
 
 The raw data is the small demo plus late re-deliveries that change old rows (a deployment turned
-failed, a request's cost, a request moved to an unknown team so its chunks and evaluations become
-orphans, a service handed to another team, a request moved to another trace, a request moved to
-another feature, evaluations moved a month later, a RAG question with one more relevant chunk),
-late-arriving events for early periods, and exact copies of early rows (equal and null
+failed, an incident blamed on a deployment of another month, a request's cost, a request moved to
+an unknown team so its chunks and evaluations become orphans, a service handed to another team, a
+request moved to another trace, a request moved to another feature, evaluations moved a month
+later, a RAG question with one more relevant chunk), late-arriving events for early periods, and
+exact copies of early rows (equal and null
 `_loaded_at`). It is built (a) in one full refresh and (b) as randomized incremental batches drawn
 by hypothesis: cut points on the `_loaded_at` timeline, rows that land one batch late within the
 lookback window, rows with a null `_loaded_at` in any batch, and one batch holding only the
@@ -55,6 +56,34 @@ CHANGED_ENTITY_MODELS = sorted(
 )
 RUN = ["build", "--exclude", "test_type:data", "test_type:unit"]  # seeds and models: values are what matter here
 LATE = "{late}"
+
+# A production deployment whose next one of its service, a success, finished in a later month: the
+# pair a cross-month recovery is built from (from March on, where no other late change lands; no
+# change shipped by both; rows loaded before the late changes, so the pair stays the same while they
+# are applied).
+CROSS_MONTH_RECOVERY = f"""
+    select deployment_id, next_id
+    from (
+        select
+            deployment_id,
+            finished_at,
+            lead(deployment_id) over by_service as next_id,
+            lead(status) over by_service as next_status,
+            lead(finished_at) over by_service as next_finished_at
+        from raw.deployments
+        where environment = 'production' and status != 'cancelled' and not coalesce(is_rollback, false)
+            and _loaded_at < {LATE}
+        window by_service as (partition by service_id order by finished_at, deployment_id)
+    ) as ordered
+    where next_status = 'success' and date_trunc('month', next_finished_at) != date_trunc('month', finished_at)
+        and finished_at >= timestamp '2025-03-01'
+        -- no change shipped by both (it would reach the failed deployment through its changes)
+        and not exists (
+            select 1 from raw.deployment_changes as failed_link
+            inner join raw.deployment_changes as next_link on failed_link.change_id = next_link.change_id
+            where failed_link.deployment_id = ordered.deployment_id and next_link.deployment_id = ordered.next_id)
+    order by deployment_id
+    limit 1"""
 
 # Late changes to the raw data, applied to the source once; both builds see the same final data.
 REDELIVERIES = [
@@ -108,6 +137,25 @@ REDELIVERIES = [
             select min(evaluation_id) from raw.llm_evaluations
             where evaluation_name = 'hallucination' and suite in ('production_sample', 'human_review')
                 and request_id in (select request_id from raw.llm_requests where feature_name = 'moved-feature'))""",
+    # an incident that failed a deployment re-delivered as caused by a production deployment of
+    # another month and resolved a day later: the cells of both deployments and both resolutions
+    # change (fct_change_delivery recomputes only the team × periods a batch touches)
+    f"""insert into raw.incidents select * replace (
+            (select min(deployment_id) from raw.deployments
+             where environment = 'production' and status = 'success'
+                and finished_at between i.started_at + interval 40 day and i.started_at + interval 70 day)
+                as caused_by_deployment_id,
+            resolved_at + interval 1 day as resolved_at,
+            {LATE} + interval 11 hour as _loaded_at)
+        from raw.incidents as i where incident_id in (
+            select min(incident_id) from raw.incidents where caused_by_deployment_id is not null and resolved_at is not null)""",
+    # a deployment failed in place whose next success, in a later month, is re-delivered as failed:
+    # the recovery of the failed deployment, a month before the re-delivered row, changes
+    f"""update raw.deployments set status = 'failed'
+        where deployment_id = (select deployment_id from ({CROSS_MONTH_RECOVERY}) as pair)""",
+    f"""insert into raw.deployments select * replace ('failed' as status, {LATE} + interval 12 hour as _loaded_at)
+        from raw.deployments where deployment_id = (select next_id from ({CROSS_MONTH_RECOVERY}) as pair)
+        qualify row_number() over (order by _loaded_at desc nulls last) = 1""",
     # late-arriving events of early periods
     f"""update raw.product_events set _loaded_at = {LATE} + interval 5 hour
         where event_id in (select event_id from raw.product_events order by occurred_at, event_id limit 5)""",
@@ -303,6 +351,48 @@ def test_incremental_batches_give_the_full_refresh_marts(
     assert_same_relations(
         full_build, list(MARTS) + CHANGED_ENTITY_MODELS, f"incremental {sorted(cuts)} delay {delay_percent}%", db
     )
+
+
+def test_a_late_change_recomputes_only_the_team_periods_it_touches(source: Source, tmp_path: Path) -> None:
+    """fct_change_delivery recomputes only the team × periods a batch can have changed. The batch is
+    two re-deliveries: the next success of a failed deployment, a month later, turned failed, and
+    an incident blamed on a deployment of another month. The failed deployment's month must be
+    recomputed (its recovery now waits for a later success) although no row of that month changed,
+    and so must the months of the deployment the incident failed before and of the one it fails
+    now; the mart then equals a full refresh of the same data, and the other team × periods keep
+    the rows of the run before."""
+    db = tmp_path / "cells.duckdb"
+    write_raw_tables(db, {})
+    late = f"timestamp '{source.late}'"
+    copy_rows(db, source, f"_loaded_at < {late} or _loaded_at is null")
+    assert not run_dbt(RUN, db, tmp_path / "before").failures()
+    copy_rows(db, source, f"_loaded_at in ({late} + interval 11 hour, {late} + interval 12 hour)")
+    assert not run_dbt(RUN, db, tmp_path / "after").failures()
+    with connect(db) as con:
+        failed_id, next_id = fetch_one(con, CROSS_MONTH_RECOVERY.replace(LATE, late))
+        blamed_before, blamed_now = fetch_one(
+            con,
+            "select min(caused_by_deployment_id) filter (where _loaded_at < {late}), "
+            "min(caused_by_deployment_id) filter (where _loaded_at > {late}) from raw.incidents "
+            f"where incident_id in (select incident_id from raw.incidents where _loaded_at > {late})".replace("{late}", late))
+        deployments = [failed_id, next_id, blamed_before, blamed_now]
+        cell_of = {
+            deployment_id: (team_id, str(period_start))
+            for deployment_id, team_id, period_start in con.execute(
+                "select deployment_id, team_id, period_start from int_deployments_classified "
+                f"where deployment_id in ({', '.join(repr(d) for d in deployments)})").fetchall()
+        }
+        recomputed = {(team_id, str(period_start)) for team_id, period_start in con.execute(
+            "select team_id, period_start from fct_change_delivery "
+            "where _batch_at = (select max(_batch_at) from fct_change_delivery)").fetchall()}
+        cells = fetch_one(con, "select count(*) from fct_change_delivery")[0]
+    assert len(set(deployments)) == 4 and len(cell_of) == 4 and cell_of[failed_id] != cell_of[next_id]
+    assert set(cell_of.values()) <= recomputed, (cell_of, recomputed)
+    assert len(recomputed) * 10 < cells, (len(recomputed), cells)
+    refreshed = tmp_path / "refreshed.duckdb"
+    shutil.copyfile(db, refreshed)
+    assert not run_dbt([*RUN, "--full-refresh"], refreshed, tmp_path / "refreshed").failures()
+    assert_same_relations(refreshed, ["fct_change_delivery"], "one late re-delivery", db)
 
 
 def test_only_large_delete_insert_tables_are_checkpointed_to_free_their_deleted_rows(

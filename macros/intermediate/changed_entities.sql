@@ -114,23 +114,47 @@ changed as (
     {{- return(column ~ ' in (select changed_key from changed)' if ai_maturity.recomputes_changed_only() else 'true') -}}
 {% endmacro %}
 
+{#- A row of `relation` counts in a team × period of the CTE `changed` (columns team_id,
+    period_start) a team × period mart recomputes (always true on a full build). -#}
+{% macro in_changed_cells(relation, period_column='period_start') %}
+    {%- if not ai_maturity.recomputes_changed_only() -%}
+        {{ return('true') }}
+    {%- endif -%}
+    {%- set condition -%}
+        exists (
+        select 1 from changed
+        where changed.team_id = {{ relation }}.team_id
+            and changed.period_start = {{ relation }}.{{ period_column }}
+    )
+    {%- endset -%}
+    {{ return(condition) }}
+{% endmacro %}
+
 {#-
   `union all` the rows that replace the changed keys the model no longer produces (nothing on a
   full build): the key, the `carried` columns of the CTE `changed` (where a contract needs them not
   null), every other column null (`_batch_at` null marks a tombstone). `computed` is the CTE of
-  the model's new rows, in the model's column order.
+  the model's new rows, in the model's column order. `key_column` is one column (matched with
+  `changed.changed_key`) or a list of columns (a composite key, e.g. a team × period mart's
+  [team_id, period_start], each matched with the column of that name in `changed`).
 -#}
 {% macro union_tombstones(key_column, computed, carried=[]) %}
     {%- if not ai_maturity.recomputes_changed_only() -%}
         {{ return('') }}
     {%- endif -%}
+    {%- set composite = key_column is not string -%}
+    {%- set key_columns = key_column if composite else [key_column] -%}
+    {%- set changed_columns = {} -%}
+    {%- for name in key_columns -%}
+        {%- do changed_columns.update({name | lower: 'changed.' ~ (name if composite else 'changed_key')}) -%}
+    {%- endfor -%}
     {%- set columns = adapter.get_columns_in_relation(this) -%}
     {%- set query %}
     union all
     select
     {%- for column in columns %}
-        {% if column.name | lower == key_column | lower -%}
-            changed.changed_key
+        {% if column.name | lower in changed_columns -%}
+            {{ changed_columns[column.name | lower] }}
         {%- elif column.name | lower in carried -%}
             changed.{{ column.name }}
         {%- else -%}
@@ -140,7 +164,10 @@ changed as (
     from changed
     where not exists (
         select 1 from {{ computed }}
-        where {{ computed }}.{{ key_column }} = changed.changed_key
+        where
+        {%- for name in key_columns %}
+            {{ 'and ' if not loop.first }}{{ computed }}.{{ name }} = {{ changed_columns[name | lower] }}
+        {%- endfor %}
     )
     {%- endset %}
     {{ return(query) }}

@@ -1,21 +1,208 @@
 {#-
   DORA change-delivery metrics per team and period (metrics.md §1), over the shared spine: a quiet
   period has zero counts and null rates. Grain: team_id × period_start.
+
+  Incremental on DuckDB and PostgreSQL (delete+insert on team_id × period_start; a table on Spark):
+  a run recomputes only the team × periods (cells) the raw batches since the mart's newest
+  `_batch_at` can have changed (the CTE `changed`, below) and reads the other rows of its inputs
+  only to skip them. A cell that left the spine comes out as a tombstone (its key, a null
+  `_batch_at`), deleted by the post-hook.
 -#}
-with spine as (
-    select * from {{ ref('int_team_periods') }}
+{%- set incremental_run = ai_maturity.recomputes_changed_only() -%}
+{#- metric → the column of its DORA band (one row of `bands` joined per metric) -#}
+{%- set band_columns = {
+    'deployment_frequency_per_week': 'deployment_frequency_band',
+    'change_lead_time_median_hours': 'change_lead_time_band',
+    'change_fail_rate': 'change_fail_rate_band',
+    'failed_deployment_recovery_median_hours': 'failed_deployment_recovery_band',
+} -%}
+{#- the base tables and staged links an incremental run reads, ref'd on every parse -#}
+{%- if not execute -%}
+    {%- for table_name in ['deployments', 'incidents', 'changes', 'deployment_changes'] -%}
+        {%- do ref('base_ai_maturity_raw__' ~ table_name) -%}
+    {%- endfor -%}
+    {%- do ref('stg_ai_maturity_raw__deployment_changes') -%}
+{%- endif -%}
+
+with
+{%- if incremental_run %}
+    {%- do ai_maturity.assert_history_settings_unchanged(with_periods=true) %}
+    {%- set since = ai_maturity.changed_since() %}
+    -- The cells this run recomputes: every cell that an input row changed since the mart's newest
+    -- _batch_at counts in now or counted in before. A base table keeps every version of a
+    -- re-validated key group (the old version of a re-delivered row names the cell it counted in).
+    changed_deployment_versions as (
+        select
+            deployment_id,
+            service_id,
+            team_id,
+            finished_at,
+            rollback_of_deployment_id,
+            {{ ai_maturity.staged_period_start('deployments') }}
+        from {{ ref('base_ai_maturity_raw__deployments') }}
+        where _batch_at > {{ since }}
+    ),
+
+    changed_incident_versions as (
+        select
+            team_id,
+            caused_by_deployment_id,
+            -- over-approximated: also the period of a resolution after the as-of cut-off
+            {{ ai_maturity.period_start('resolved_at') }} as resolved_period_start
+        from {{ ref('base_ai_maturity_raw__incidents') }}
+        where _batch_at > {{ since }}
+    ),
+
+    changed_link_versions as (
+        select
+            change_id,
+            deployment_id
+        from {{ ref('base_ai_maturity_raw__deployment_changes') }}
+        where _batch_at > {{ since }}
+    ),
+
+    -- changes recomputed since (their row, links or deployments changed) or whose row changed
+    changed_change_ids as (
+        select change_id
+        from {{ ref('int_changes_lead_time') }}
+        where _batch_at > {{ since }}
+        union
+        select change_id
+        from {{ ref('base_ai_maturity_raw__changes') }}
+        where _batch_at > {{ since }}
+        union
+        select change_id
+        from changed_link_versions
+    ),
+
+    -- deployments whose outcome or shipped changes another changed row can have moved: named by a
+    -- changed rollback, blamed by a changed incident, linked (before or now) to a changed change
+    related_deployment_ids as (
+        select rollback_of_deployment_id as deployment_id
+        from changed_deployment_versions
+        union
+        select caused_by_deployment_id as deployment_id
+        from changed_incident_versions
+        union
+        select deployment_id
+        from changed_link_versions
+        union
+        select deployment_id
+        from {{ ref('stg_ai_maturity_raw__deployment_changes') }}
+        where change_id in (select changed_change_ids.change_id from changed_change_ids)
+    ),
+
+    changed_cell_candidates as (
+        select
+            team_id,
+            period_start
+        from changed_deployment_versions
+        union all
+        -- failed deployments of a changed deployment's service whose next success can have moved:
+        -- finished before it, next success (the first strictly later) at or after it, or none
+        select
+            classified.team_id,
+            classified.period_start
+        from {{ ref('int_deployments_classified') }} as classified
+        inner join changed_deployment_versions as versions
+            on classified.service_id = versions.service_id
+            and classified.finished_at < versions.finished_at
+        where
+            classified.is_failed
+            and (
+                classified.next_success_finished_at is null
+                or classified.next_success_finished_at >= versions.finished_at
+            )
+        union all
+        select
+            classified.team_id,
+            classified.period_start
+        from {{ ref('int_deployments_classified') }} as classified
+        where classified.deployment_id in (select related_deployment_ids.deployment_id from related_deployment_ids)
+        union all
+        select
+            team_id,
+            resolved_period_start as period_start
+        from changed_incident_versions
+        union all
+        select
+            team_id,
+            period_start
+        from {{ ref('int_changes_lead_time') }}
+        where _batch_at > {{ since }}
+        union all
+        -- cells that joined or left the spine
+        select
+            spine.team_id,
+            spine.period_start
+        from {{ ref('int_team_periods') }} as spine
+        where not exists (
+                select 1
+                from {{ this }} as mart_rows
+                where
+                    mart_rows.team_id = spine.team_id
+                    and mart_rows.period_start = spine.period_start
+            )
+        union all
+        select
+            mart_rows.team_id,
+            mart_rows.period_start
+        from {{ this }} as mart_rows
+        where not exists (
+                select 1
+                from {{ ref('int_team_periods') }} as spine
+                where
+                    spine.team_id = mart_rows.team_id
+                    and spine.period_start = mart_rows.period_start
+            )
+        union all
+        -- cells whose stored bands the current benchmarks (seed or report year) set differently
+        select
+            mart_rows.team_id,
+            mart_rows.period_start
+        from {{ this }} as mart_rows
+        {%- for metric, band in band_columns.items() %}
+            left join {{ ai_maturity.dora_benchmarks_relation() }} as {{ band }}
+                on {{ band }}.report_year = {{ ai_maturity.setting('dora_report_year') }}
+                and {{ band }}.metric_name = '{{ metric }}'
+                and {{ ai_maturity.value_in_band('mart_rows.' ~ metric, band) }}
+        {%- endfor %}
+        where
+            false
+            {%- for band in band_columns.values() %}
+                or {{ band }}.band is distinct from mart_rows.{{ band }}
+            {%- endfor %}
+    ),
+
+    changed as (
+        select distinct
+            team_id,
+            period_start
+        from changed_cell_candidates
+        where
+            team_id is not null
+            and period_start is not null
+    ),
+{%- endif %}
+
+spine as (
+    select * from {{ ref('int_team_periods') }} as spine
+    where {{ ai_maturity.in_changed_cells('spine') }}
 ),
 
 deployments as (
-    select * from {{ ref('int_deployments_classified') }}
+    select * from {{ ref('int_deployments_classified') }} as deployments
+    where {{ ai_maturity.in_changed_cells('deployments') }}
 ),
 
 changes as (
-    select * from {{ ref('int_changes_lead_time') }}
+    select * from {{ ref('int_changes_lead_time') }} as changes
+    where {{ ai_maturity.in_changed_cells('changes') }}
 ),
 
 incidents as (
-    select * from {{ ref('int_incidents_restored') }}
+    select * from {{ ref('int_incidents_restored') }} as incidents
+    where {{ ai_maturity.in_changed_cells('incidents', 'resolved_period_start') }}
 ),
 
 bands as (
@@ -131,54 +318,24 @@ metrics as (
 
 banded_metrics as (
     select
-        metrics.team_id,
-        metrics.period_start,
-        metrics.deployments_count,
-        metrics.deployment_frequency_per_week,
-        metrics.pipeline_deploy_share,
-        metrics.pipeline_deploy_share_n,
-        metrics.deploy_days_share,
-        metrics.change_lead_time_median_hours,
-        metrics.change_lead_time_median_hours_n,
-        metrics.change_lead_time_median_hours_ci_low,
-        metrics.change_lead_time_median_hours_ci_high,
-        metrics.change_fail_rate,
-        metrics.change_fail_rate_n,
-        metrics.failed_deployments_count,
-        metrics.failed_deployment_recovery_median_hours,
-        metrics.failed_deployment_recovery_median_hours_n,
-        metrics.failed_deployment_recovery_median_hours_ci_low,
-        metrics.failed_deployment_recovery_median_hours_ci_high,
-        metrics.unrecovered_failed_deployments,
-        metrics.time_to_restore_median_hours,
-        metrics.time_to_restore_median_hours_n,
-        metrics.time_to_restore_median_hours_ci_low,
-        metrics.time_to_restore_median_hours_ci_high,
-        metrics.rework_rate,
-        metrics.rework_rate_n,
-        frequency_band.band as deployment_frequency_band,
-        lead_time_band.band as change_lead_time_band,
-        fail_rate_band.band as change_fail_rate_band,
-        recovery_band.band as failed_deployment_recovery_band
+        metrics.*,
+        {%- for band in band_columns.values() %}
+            {{ band }}.band as {{ band }},
+        {%- endfor %}
+        {{ ai_maturity.batch_at() }} as _batch_at
     from metrics
-    left join bands as frequency_band
-        on frequency_band.metric_name = 'deployment_frequency_per_week'
-        and {{ ai_maturity.value_in_band('metrics.deployment_frequency_per_week', 'frequency_band') }}
-    left join bands as lead_time_band
-        on lead_time_band.metric_name = 'change_lead_time_median_hours'
-        and {{ ai_maturity.value_in_band('metrics.change_lead_time_median_hours', 'lead_time_band') }}
-    left join bands as fail_rate_band
-        on fail_rate_band.metric_name = 'change_fail_rate'
-        and {{ ai_maturity.value_in_band('metrics.change_fail_rate', 'fail_rate_band') }}
-    left join bands as recovery_band
-        on recovery_band.metric_name = 'failed_deployment_recovery_median_hours'
-        and {{ ai_maturity.value_in_band('metrics.failed_deployment_recovery_median_hours', 'recovery_band') }}
+    {%- for metric, band in band_columns.items() %}
+        left join bands as {{ band }}
+            on {{ band }}.metric_name = '{{ metric }}'
+            and {{ ai_maturity.value_in_band('metrics.' ~ metric, band) }}
+    {%- endfor %}
 ),
 
 final as (
     select
         {{ ai_maturity.metric_mart_columns('banded_metrics') }}
     from banded_metrics
+    {{ ai_maturity.union_tombstones(['team_id', 'period_start'], 'banded_metrics') }}
 )
 
 select * from final
