@@ -359,14 +359,22 @@ def test_a_late_change_recomputes_only_the_team_periods_it_touches(source: Sourc
     an incident blamed on a deployment of another month. The failed deployment's month must be
     recomputed (its recovery now waits for a later success) although no row of that month changed,
     and so must the months of the deployment the incident failed before and of the one it fails
-    now; the mart then equals a full refresh of the same data, and the other team × periods keep
-    the rows of the run before."""
+    now. A third change, a product event moved to the month after the data's last, gives every
+    team a quiet month on the spine: those cells come in although no input of the mart changed.
+    The mart then equals a full refresh of the same data, and the other team × periods keep the
+    rows of the run before."""
     db = tmp_path / "cells.duckdb"
     write_raw_tables(db, {})
     late = f"timestamp '{source.late}'"
     copy_rows(db, source, f"_loaded_at < {late} or _loaded_at is null")
     assert not run_dbt(RUN, db, tmp_path / "before").failures()
     copy_rows(db, source, f"_loaded_at in ({late} + interval 11 hour, {late} + interval 12 hour)")
+    with duckdb.connect(str(db)) as con:
+        con.execute(
+            f"""insert into raw.product_events select * replace (
+                    date_trunc('month', occurred_at) + interval 1 month + interval 1 day as occurred_at,
+                    {late} + interval 13 hour as _loaded_at)
+                from raw.product_events where _loaded_at is not null order by occurred_at desc limit 1""")
     assert not run_dbt(RUN, db, tmp_path / "after").failures()
     with connect(db) as con:
         failed_id, next_id = fetch_one(con, CROSS_MONTH_RECOVERY.replace(LATE, late))
@@ -386,9 +394,13 @@ def test_a_late_change_recomputes_only_the_team_periods_it_touches(source: Sourc
             "select team_id, period_start from fct_change_delivery "
             "where _batch_at = (select max(_batch_at) from fct_change_delivery)").fetchall()}
         cells = fetch_one(con, "select count(*) from fct_change_delivery")[0]
+        new_month = str(fetch_one(con, "select max(period_start) from int_team_periods")[0])
+        new_cells = {(team_id, new_month) for (team_id,) in con.execute(
+            "select distinct team_id from int_team_periods").fetchall()}
     assert len(set(deployments)) == 4 and len(cell_of) == 4 and cell_of[failed_id] != cell_of[next_id]
-    assert set(cell_of.values()) <= recomputed, (cell_of, recomputed)
-    assert len(recomputed) * 10 < cells, (len(recomputed), cells)
+    assert new_month not in {period for _, period in cell_of.values()}
+    assert set(cell_of.values()) | new_cells <= recomputed, (cell_of, new_cells, recomputed)
+    assert len(recomputed - new_cells) * 10 < cells, (len(recomputed), cells)
     refreshed = tmp_path / "refreshed.duckdb"
     shutil.copyfile(db, refreshed)
     assert not run_dbt([*RUN, "--full-refresh"], refreshed, tmp_path / "refreshed").failures()

@@ -133,28 +133,13 @@ with
         union all
         -- cells that joined or left the spine
         select
-            spine.team_id,
-            spine.period_start
+            coalesce(spine.team_id, mart_rows.team_id) as team_id,
+            coalesce(spine.period_start, mart_rows.period_start) as period_start
         from {{ ref('int_team_periods') }} as spine
-        where not exists (
-                select 1
-                from {{ this }} as mart_rows
-                where
-                    mart_rows.team_id = spine.team_id
-                    and mart_rows.period_start = spine.period_start
-            )
-        union all
-        select
-            mart_rows.team_id,
-            mart_rows.period_start
-        from {{ this }} as mart_rows
-        where not exists (
-                select 1
-                from {{ ref('int_team_periods') }} as spine
-                where
-                    spine.team_id = mart_rows.team_id
-                    and spine.period_start = mart_rows.period_start
-            )
+        full outer join {{ this }} as mart_rows
+            on spine.team_id = mart_rows.team_id
+            and spine.period_start = mart_rows.period_start
+        where spine.team_id is null or mart_rows.team_id is null
         union all
         -- cells whose stored bands the current benchmarks (seed or report year) set differently
         select
