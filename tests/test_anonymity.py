@@ -33,6 +33,7 @@ from hypothesis import HealthCheck, Phase, example, given, settings
 from hypothesis import strategies as st
 
 from harness import PACKAGE_SCHEMAS_SQL, failures, query, run_dbt, write_raw_tables
+from table_compare import RUN_COLUMNS
 
 THRESHOLD = 5  # var ai_maturity__min_respondents (default)
 INSTRUMENTS = ("psych_safety", "westrum", "wellbeing")
@@ -357,10 +358,13 @@ def perturb_suppressed(datasets: list[tuple[Answer, ...]]) -> list[tuple[Answer,
 
 def mart_snapshot(db_path: Path, names: list[str]) -> dict[str, list[str]]:
     """Every row of each mart, floats rounded to 9 decimals (a parallel sum may differ in its last bits
-    from one build to the next), as sorted strings."""
+    from one build to the next), as sorted strings; without the run's bookkeeping columns
+    (table_compare.RUN_COLUMNS: an incremental mart's `_batch_at` is the time of the build)."""
 
     def canonical(row: dict[str, Any]) -> str:
-        return repr(sorted((k, round(v, 9) if isinstance(v, float) else v) for k, v in row.items()))
+        return repr(sorted(
+            (k, round(v, 9) if isinstance(v, float) else v) for k, v in row.items() if k not in RUN_COLUMNS
+        ))
 
     return {name: sorted(canonical(r) for r in query(db_path, f"select * from {name}")) for name in names}
 
