@@ -65,9 +65,9 @@ def connect(db_path: Path, read_only: bool = True) -> duckdb.DuckDBPyConnection:
     return con
 
 
-def fetch_one(con: duckdb.DuckDBPyConnection, sql: str) -> tuple[Any, ...]:
-    """The row of a query that returns one (a count, an aggregate)."""
-    row = con.execute(sql).fetchone()
+def fetch_one(con: duckdb.DuckDBPyConnection, sql: str, parameters: object = None) -> tuple[Any, ...]:
+    """The row of a query that returns one (a count, an aggregate); `parameters` as DuckDB takes them."""
+    row = con.execute(sql, parameters).fetchone()
     assert row is not None, f"no row: {sql}"
     return row
 

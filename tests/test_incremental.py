@@ -407,6 +407,152 @@ def test_a_late_change_recomputes_only_the_team_periods_it_touches(source: Sourc
     assert_same_relations(refreshed, ["fct_change_delivery"], "one late re-delivery", db)
 
 
+# fct_governance_ethics: a production trace of one team with two or more requests (the first two in
+# one period); its second request moves to another team before the first build, so the query's
+# first request and its second one count in different cells
+CROSS_TEAM_TRACE = """
+    select trace_id, first_id, second_id
+    from (
+        select
+            trace_id,
+            request_id as first_id,
+            lead(request_id) over by_trace as second_id,
+            date_trunc('month', started_at) = date_trunc('month', lead(started_at) over by_trace) as same_month,
+            row_number() over by_trace as position
+        from raw.llm_requests
+        where trace_id in (
+            select trace_id from raw.llm_requests
+            where environment = 'production' and trace_id is not null
+            group by trace_id having count(*) > 1 and count(distinct request_id) = count(*)
+                and count(distinct team_id) = 1 and bool_and(environment = 'production'))
+        window by_trace as (partition by trace_id order by started_at, request_id)
+    ) as ordered
+    where position = 1 and same_month
+    order by trace_id
+    limit 1"""
+
+# ... and a quality-suite hallucination verdict of a production request of another trace, delivered
+# once, moved 40 days after its request (another period) and without a team of its own (it counts
+# under its request's), early enough to be loaded before the late batch
+EVALUATION_OF_ANOTHER_MONTH = """
+    select e.evaluation_id, e.request_id
+    from raw.llm_evaluations as e
+    inner join raw.llm_requests as r on e.request_id = r.request_id
+    where e.suite = 'production_sample' and e.evaluation_name = 'hallucination' and r.environment = 'production'
+        and r.trace_id is distinct from $trace_id
+        and e.evaluation_id in (select evaluation_id from raw.llm_evaluations group by 1 having count(*) = 1)
+        and e.request_id in (select request_id from raw.llm_requests group by 1 having count(*) = 1)
+        and e.evaluated_at < (select min(started_at) + interval 90 day from raw.llm_requests)
+    order by e.evaluation_id
+    limit 1"""
+
+
+def recomputed_cells(con: duckdb.DuckDBPyConnection, mart: str) -> set[tuple[str, str]]:
+    """The team × periods the last run of a mart recomputed (its newest _batch_at)."""
+    return {(team_id, str(period_start)) for team_id, period_start in con.execute(
+        f"select team_id, period_start from {mart} where _batch_at = (select max(_batch_at) from {mart})").fetchall()}
+
+
+def refreshed_copy(db: Path, work: Path, dbt_vars: dict[str, int] | None = None) -> Path:
+    """A full refresh of a copy of the same raw data."""
+    work.mkdir()
+    refreshed = work / "refreshed.duckdb"
+    shutil.copyfile(db, refreshed)
+    assert not run_dbt([*RUN, "--full-refresh"], refreshed, work, dbt_vars=dbt_vars).failures()
+    return refreshed
+
+
+def test_governance_recomputes_the_team_periods_a_query_evaluation_or_audit_moves(
+    source: Source, tmp_path: Path,
+) -> None:
+    """fct_governance_ethics recomputes only the team × periods a batch can have changed, including
+    those no changed row lies in. The batch: (1) the second request of a query, of another team, is
+    re-delivered a second before the first: the query leaves the first request's team, whose row
+    did not change;
+    (2) a request whose hallucination verdict came 40 days later moves to another team: the verdict
+    leaves the old team's later period; (3) a team's latest bias audit is re-delivered 60 days
+    earlier: days since the audit changes in every later period of that team. Those cells are
+    recomputed, fewer than a third of all are, and the mart equals a full refresh. A later run with
+    another `ai_maturity__explainability_sla_days` and no new data recomputes the cells whose
+    fulfilment rate changes and again equals a full refresh (the record tables' metrics are
+    compared with the stored ones)."""
+    db = tmp_path / "governance.duckdb"
+    write_raw_tables(db, {})
+    late = f"timestamp '{source.late}'"
+    copy_rows(db, source, f"_loaded_at < {late} or _loaded_at is null")
+    with duckdb.connect(str(db)) as con:
+        trace_id, first_id, second_id = fetch_one(con, CROSS_TEAM_TRACE)
+        evaluation_id, evaluated_id = fetch_one(con, EVALUATION_OF_ANOTHER_MONTH, {"trace_id": trace_id})
+        con.execute(
+            """update raw.llm_requests set team_id = (
+                select min(team_id) from raw.teams where team_id != llm_requests.team_id)
+            where request_id = ?""", [second_id])
+        con.execute(
+            """update raw.llm_evaluations set evaluated_at = evaluated_at + interval 40 day,
+                _loaded_at = evaluated_at + interval 40 day + interval 1 hour, team_id = null
+            where evaluation_id = ?""", [evaluation_id])
+    assert not run_dbt(RUN, db, tmp_path / "before").failures()
+    with connect(db) as con:
+        cell_of = {
+            request_id: (team_id, str(period_start))
+            for request_id, team_id, period_start in con.execute(
+                "select request_id, team_id, period_start from int_llm_requests_measured "
+                "where request_id in (?, ?, ?)", [first_id, second_id, evaluated_id]).fetchall()
+        }
+        evaluation_cell = fetch_one(
+            con, "select team_id, cast(period_start as varchar) from int_llm_evaluations_attributed where evaluation_id = ?",
+            [evaluation_id])
+        audit_team, = fetch_one(
+            con, "select team_id from int_bias_audits_remediated group by 1 order by count(*), 1 limit 1")
+        last_period, = fetch_one(con, "select max(period_start) from int_team_periods where team_id = ?", [audit_team])
+        last_cell = (audit_team, str(last_period))
+    with duckdb.connect(str(db)) as con:
+        con.execute(
+            f"""insert into raw.llm_requests select * replace (
+                (select started_at - interval 1 second from raw.llm_requests where request_id = $first_id) as started_at,
+                {late} as _loaded_at)
+            from raw.llm_requests where request_id = $second_id""", {"first_id": first_id, "second_id": second_id})
+        con.execute(
+            f"""insert into raw.llm_requests select * replace (
+                (select min(team_id) from raw.teams where team_id != r.team_id) as team_id,
+                {late} + interval 1 hour as _loaded_at)
+            from raw.llm_requests as r where request_id = ?""", [evaluated_id])
+        con.execute(
+            f"""insert into raw.bias_audits select * replace (
+                audited_at - interval 60 day as audited_at, {late} + interval 2 hour as _loaded_at)
+            from raw.bias_audits where team_id = ? order by audited_at desc, audit_id limit 1""", [audit_team])
+    assert not run_dbt(RUN, db, tmp_path / "after").failures()
+    with connect(db) as con:
+        recomputed = recomputed_cells(con, "fct_governance_ethics")
+        cells = fetch_one(con, "select count(*) from fct_governance_ethics")[0]
+    # the query's second request is of another team; the verdict is of another period than its request
+    assert cell_of[first_id][0] != cell_of[second_id][0] and cell_of[first_id][1] == cell_of[second_id][1]
+    assert evaluation_cell[1] != cell_of[evaluated_id][1] and evaluation_cell[0] == cell_of[evaluated_id][0]
+    with connect(db) as con:
+        second_period, = fetch_one(
+            con, "select cast(period_start as varchar) from int_llm_requests_measured where request_id = ?", [second_id])
+    assert second_period == cell_of[second_id][1]
+    required = {cell_of[first_id], evaluation_cell, last_cell}
+    assert required <= recomputed, (required, recomputed)
+    assert len(recomputed) * 3 < cells, (len(recomputed), cells)
+    assert_same_relations(
+        refreshed_copy(db, tmp_path / "refreshed"), ["fct_governance_ethics"], "one late batch", db)
+
+    sla = {"ai_maturity__explainability_sla_days": 1}
+    with connect(db) as con:
+        rates_before = dict(con.execute(
+            "select team_id || ' ' || period_start, explainability_fulfilment_rate from fct_governance_ethics").fetchall())
+    assert not run_dbt(RUN, db, tmp_path / "sla", dbt_vars=sla).failures()
+    with connect(db) as con:
+        recomputed = recomputed_cells(con, "fct_governance_ethics")
+        moved = {tuple(key.split(" ")) for key, rate in con.execute(
+            "select team_id || ' ' || period_start, explainability_fulfilment_rate from fct_governance_ethics").fetchall()
+            if rate != rates_before[key]}
+    assert moved and moved <= recomputed, (moved, recomputed)
+    assert_same_relations(
+        refreshed_copy(db, tmp_path / "refreshed_sla", sla), ["fct_governance_ethics"], "a changed SLA", db)
+
+
 def test_only_large_delete_insert_tables_are_checkpointed_to_free_their_deleted_rows(
         full_build: Path, tmp_path: Path) -> None:
     """DuckDB keeps the versions of deleted rows pinned in memory until a checkpoint no transaction

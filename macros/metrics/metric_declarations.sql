@@ -90,9 +90,10 @@
   meta says `null_with: <metric>` are cast to their contract type, or are a typed null when an
   optional raw table the metric needs is switched off (when_tables_enabled); every other column is
   passed through. At parse time and in a unit test (whose `graph` has no nodes, and whose vars
-  switch no table off) it is `relation.*`: the computed columns, uncast.
+  switch no table off) it is `relation.*`: the computed columns, uncast. `only`: just these
+  columns, in contract order (e.g. to compare a part of the rows with the mart's stored ones).
 -#}
-{% macro metric_mart_columns(relation) %}
+{% macro metric_mart_columns(relation, only=none) %}
     {%- set nodes = graph.get('nodes') or {} if execute else {} -%}
     {%- if model.unique_id not in nodes -%}{{ return(relation ~ '.*') }}{%- endif -%}
     {%- set node = nodes[model.unique_id] -%}
@@ -105,7 +106,7 @@
     {%- set logical_types = {'varchar': 'string', 'string': 'string', 'double': 'double', 'bigint': 'bigint',
         'boolean': 'boolean', 'date': 'date', 'timestamp': 'timestamp'} -%}
     {%- set columns = [] -%}
-    {%- for column in node.columns.values() -%}
+    {%- for column in node.columns.values() if only is none or column.name in only -%}
         {%- set follows = ai_maturity.column_meta(column).get('null_with') -%}
         {%- if follows is not none and follows not in tables_of -%}
             {{ exceptions.raise_compiler_error("ai_maturity: " ~ node.name ~ "." ~ column.name ~ ": null_with '" ~ follows ~ "' is not a metric of " ~ node.name) }}

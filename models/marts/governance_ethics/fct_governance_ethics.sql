@@ -3,14 +3,43 @@
   a quiet period has zero counts and null rates, means and percentiles. A metric whose optional raw
   table is switched off is null (its `_n` too): `final` is built from the metrics' yml declarations
   (metric_mart_columns). Grain: team_id × period_start.
--#}
 
-{#- the in-scope requests, read by each aggregate below (a column scan) rather than materialized -#}
+  Incremental on DuckDB and PostgreSQL (delete+insert on team_id × period_start; a table on Spark):
+  a run recomputes only the team × periods (cells) the raw batches since the mart's newest
+  `_batch_at` can have changed (the CTE `changed`, below) and reads the other LLM rows only to skip
+  them. The metrics of the small record tables (explainability requests, bias audits, model
+  documentation) are computed for every cell on every run, and a cell whose stored values of them
+  differ is recomputed: a bias audit that carries forward to later periods, a changed
+  `ai_maturity__explainability_sla_days` or a re-documented model version need no rule of their
+  own. A cell that left the spine comes out as a tombstone (its key, a null `_batch_at`), deleted
+  by the post-hook.
+-#}
+{%- set incremental_run = ai_maturity.recomputes_changed_only() -%}
+{#- the metrics of the record tables, computed for every cell (CTE record_metrics) -#}
+{%- set record_columns = [
+    'explainability_requests', 'explainability_fulfilment_rate', 'explainability_fulfilment_rate_n',
+    'days_since_bias_audit', 'bias_remediation_median_days', 'bias_remediation_median_days_n',
+    'bias_remediation_median_days_ci_low', 'bias_remediation_median_days_ci_high',
+    'documentation_completeness', 'documentation_completeness_n',
+] -%}
+{#- the base tables and staged evaluations an incremental run reads, ref'd on every parse -#}
+{%- if not execute -%}
+    {%- do ref('base_ai_maturity_raw__llm_requests') -%}
+    {%- do ref('base_ai_maturity_raw__llm_evaluations') -%}
+    {%- do ref('stg_ai_maturity_raw__llm_evaluations') -%}
+{%- endif -%}
+
+{#- the in-scope requests of the recomputed cells, read by each aggregate below (a column scan)
+    rather than materialized -#}
 {%- set in_scope_requests -%}
-    (select * from {{ ref('int_llm_requests_measured') }} where is_in_scope) as in_scope_requests
+    (
+        select * from {{ ref('int_llm_requests_measured') }} as measured
+        where is_in_scope
+            and {{ ai_maturity.in_changed_cells('measured') }}
+    ) as in_scope_requests
 {%- endset %}
 
-with spine as (
+with all_team_periods as (
     select * from {{ ref('int_team_periods') }}
 ),
 
@@ -24,18 +53,6 @@ bias_audits as (
 
 model_versions as (
     select * from {{ ref('int_model_versions_documented') }}
-),
-
-llm_traces as (
-    select * from {{ ref('int_llm_traces_costed') }}
-),
-
-llm_evaluations as (
-    select * from {{ ref('int_llm_evaluations_attributed') }}
-),
-
-rag_answers as (
-    select * from {{ ref('int_rag_answers_cited') }}
 ),
 
 explainability_stats as (
@@ -52,14 +69,14 @@ explainability_stats as (
 -- the team's last audit on or before the period's last day (the day before next_period_start)
 last_audits as (
     select
-        spine.team_id,
-        spine.period_start,
+        all_team_periods.team_id,
+        all_team_periods.period_start,
         max(bias_audits.audited_date) as last_audited_date
-    from spine
+    from all_team_periods
     inner join bias_audits
-        on spine.team_id = bias_audits.team_id
-        and spine.next_period_start > bias_audits.audited_date
-    group by spine.team_id, spine.period_start
+        on all_team_periods.team_id = bias_audits.team_id
+        and all_team_periods.next_period_start > bias_audits.audited_date
+    group by all_team_periods.team_id, all_team_periods.period_start
 ),
 
 remediation_stats as (
@@ -87,6 +104,189 @@ documentation_stats as (
         count(*) as documentation_completeness_n
     from model_versions
     group by team_id, period_start
+),
+
+-- the record tables' metrics of every cell (an incremental run compares them with the stored ones)
+record_metrics as (
+    select
+        all_team_periods.team_id,
+        all_team_periods.period_start,
+        coalesce(explainability_stats.explainability_requests, 0) as explainability_requests,
+        {{ ai_maturity.safe_divide('explainability_stats.fulfilled_within_sla', 'explainability_stats.fulfilment_requests') }}
+            as explainability_fulfilment_rate,
+        coalesce(explainability_stats.fulfilment_requests, 0) as explainability_fulfilment_rate_n,
+        {{ ai_maturity.days_between_dates('last_audits.last_audited_date', 'all_team_periods.next_period_start') }} - 1
+            as days_since_bias_audit,
+        remediation_stats.bias_remediation_median_days,
+        coalesce(remediation_stats.bias_remediation_median_days_n, 0) as bias_remediation_median_days_n,
+        remediation_interval.ci_low as bias_remediation_median_days_ci_low,
+        remediation_interval.ci_high as bias_remediation_median_days_ci_high,
+        documentation_stats.documentation_completeness,
+        coalesce(documentation_stats.documentation_completeness_n, 0) as documentation_completeness_n
+    from all_team_periods
+    left join explainability_stats
+        on all_team_periods.team_id = explainability_stats.team_id
+        and all_team_periods.period_start = explainability_stats.period_start
+    left join last_audits
+        on all_team_periods.team_id = last_audits.team_id
+        and all_team_periods.period_start = last_audits.period_start
+    left join remediation_stats
+        on all_team_periods.team_id = remediation_stats.team_id
+        and all_team_periods.period_start = remediation_stats.period_start
+    left join remediation_interval
+        on all_team_periods.team_id = remediation_interval.team_id
+        and all_team_periods.period_start = remediation_interval.period_start
+    left join documentation_stats
+        on all_team_periods.team_id = documentation_stats.team_id
+        and all_team_periods.period_start = documentation_stats.period_start
+),
+{%- if incremental_run %}
+    {%- do ai_maturity.assert_history_settings_unchanged(with_periods=true) %}
+    {%- set since = ai_maturity.changed_since() %}
+
+    -- The cells this run recomputes: every cell that an LLM row changed since the mart's newest
+    -- _batch_at counts in now or counted in before (a base table keeps every version of a
+    -- re-validated key group: the old version of a re-delivered row names the cell it counted in),
+    -- the cells that joined or left the spine and those whose record metrics changed.
+    changed_request_versions as (
+        select
+            request_id,
+            {{ ai_maturity.llm_trace_key('trace_id', 'request_id') }} as trace_key,
+            team_id,
+            {{ ai_maturity.staged_period_start('llm_requests') }}
+        from {{ ref('base_ai_maturity_raw__llm_requests') }}
+        where _batch_at > {{ since }}
+    ),
+
+    -- every version of a changed evaluation and the current evaluations of a changed request
+    changed_evaluation_versions as (
+        select
+            request_id,
+            team_id,
+            {{ ai_maturity.staged_period_start('llm_evaluations') }}
+        from {{ ref('base_ai_maturity_raw__llm_evaluations') }}
+        where _batch_at > {{ since }}
+        union
+        select
+            request_id,
+            team_id,
+            period_start
+        from {{ ref('stg_ai_maturity_raw__llm_evaluations') }}
+        where request_id in (select changed_request_versions.request_id from changed_request_versions)
+    ),
+
+    -- the teams of every version of the requests of those evaluations
+    evaluated_request_teams as (
+        select
+            request_id,
+            team_id
+        from changed_request_versions
+        union
+        select
+            request_id,
+            team_id
+        from {{ ref('int_llm_requests_measured') }}
+        where request_id in (select changed_evaluation_versions.request_id from changed_evaluation_versions)
+    ),
+
+    record_mart_values as (
+        select
+            {{ ai_maturity.metric_mart_columns('record_metrics', only=['team_id', 'period_start'] + record_columns) }}
+        from record_metrics
+    ),
+
+    changed_cell_candidates as (
+        select
+            team_id,
+            period_start
+        from changed_request_versions
+        union all
+        -- a query counts under its first request: the cells of every request a changed query has now
+        -- (a request it had before and has no longer is a changed request itself)
+        select
+            team_id,
+            period_start
+        from {{ ref('int_llm_requests_measured') }}
+        where trace_key in (select changed_request_versions.trace_key from changed_request_versions)
+        union all
+        -- an evaluation counts in its own period under its request's team, else its own
+        select
+            team_id,
+            period_start
+        from changed_evaluation_versions
+        union all
+        select
+            evaluated_request_teams.team_id,
+            changed_evaluation_versions.period_start
+        from changed_evaluation_versions
+        inner join evaluated_request_teams
+            on changed_evaluation_versions.request_id = evaluated_request_teams.request_id
+        {%- for model_name in [
+            'int_llm_requests_measured', 'int_llm_traces_costed', 'int_llm_evaluations_attributed', 'int_rag_answers_cited',
+        ] %}
+            union all
+            -- the current cells of the rows recomputed since (e.g. for their evaluations, chunks or question)
+            select
+                team_id,
+                period_start
+            from {{ ref(model_name) }}
+            where _batch_at > {{ since }}
+        {%- endfor %}
+        union all
+        -- cells that joined or left the spine
+        select
+            coalesce(all_team_periods.team_id, mart_rows.team_id) as team_id,
+            coalesce(all_team_periods.period_start, mart_rows.period_start) as period_start
+        from all_team_periods
+        full outer join {{ this }} as mart_rows
+            on all_team_periods.team_id = mart_rows.team_id
+            and all_team_periods.period_start = mart_rows.period_start
+        where all_team_periods.team_id is null or mart_rows.team_id is null
+        union all
+        -- cells whose record metrics (explainability, bias audits, documentation) changed
+        select
+            mart_rows.team_id,
+            mart_rows.period_start
+        from {{ this }} as mart_rows
+        inner join record_mart_values
+            on mart_rows.team_id = record_mart_values.team_id
+            and mart_rows.period_start = record_mart_values.period_start
+        where
+            false
+            {%- for column in record_columns %}
+                or record_mart_values.{{ column }} is distinct from mart_rows.{{ column }}
+            {%- endfor %}
+    ),
+
+    changed as (
+        select distinct
+            team_id,
+            period_start
+        from changed_cell_candidates
+        where
+            team_id is not null
+            and period_start is not null
+    ),
+{%- endif %}
+
+spine as (
+    select * from all_team_periods
+    where {{ ai_maturity.in_changed_cells('all_team_periods') }}
+),
+
+llm_traces as (
+    select * from {{ ref('int_llm_traces_costed') }} as traces
+    where {{ ai_maturity.in_changed_cells('traces') }}
+),
+
+llm_evaluations as (
+    select * from {{ ref('int_llm_evaluations_attributed') }} as evaluations
+    where {{ ai_maturity.in_changed_cells('evaluations') }}
+),
+
+rag_answers as (
+    select * from {{ ref('int_rag_answers_cited') }} as answers
+    where {{ ai_maturity.in_changed_cells('answers') }}
 ),
 
 -- percentiles by ranking, not quantile aggregates (llm_request_percentile_ctes)
@@ -159,20 +359,7 @@ citation_stats as (
 
 metrics as (
     select
-        spine.team_id,
-        spine.period_start,
-        coalesce(explainability_stats.explainability_requests, 0) as explainability_requests,
-        {{ ai_maturity.safe_divide('explainability_stats.fulfilled_within_sla', 'explainability_stats.fulfilment_requests') }}
-            as explainability_fulfilment_rate,
-        coalesce(explainability_stats.fulfilment_requests, 0) as explainability_fulfilment_rate_n,
-        {{ ai_maturity.days_between_dates('last_audits.last_audited_date', 'spine.next_period_start') }} - 1
-            as days_since_bias_audit,
-        remediation_stats.bias_remediation_median_days,
-        coalesce(remediation_stats.bias_remediation_median_days_n, 0) as bias_remediation_median_days_n,
-        remediation_interval.ci_low as bias_remediation_median_days_ci_low,
-        remediation_interval.ci_high as bias_remediation_median_days_ci_high,
-        documentation_stats.documentation_completeness,
-        coalesce(documentation_stats.documentation_completeness_n, 0) as documentation_completeness_n,
+        record_metrics.*,
         coalesce(trace_stats.llm_queries, 0) as llm_queries,
         {{ ai_maturity.safe_divide('trace_stats.cost_usd', 'trace_stats.llm_queries') }} as cost_per_query_usd,
         coalesce(trace_stats.llm_queries, 0) as cost_per_query_usd_n,
@@ -213,20 +400,12 @@ metrics as (
         coalesce(request_stats.requests_count, 0) as evaluation_coverage_n,
         {{ ai_maturity.safe_divide('request_stats.traceable_requests', 'request_stats.requests_count') }}
             as trace_id_coverage,
-        coalesce(request_stats.requests_count, 0) as trace_id_coverage_n
+        coalesce(request_stats.requests_count, 0) as trace_id_coverage_n,
+        {{ ai_maturity.batch_at() }} as _batch_at
     from spine
-    left join explainability_stats
-        on spine.team_id = explainability_stats.team_id
-        and spine.period_start = explainability_stats.period_start
-    left join last_audits
-        on spine.team_id = last_audits.team_id
-        and spine.period_start = last_audits.period_start
-    left join remediation_stats
-        on spine.team_id = remediation_stats.team_id
-        and spine.period_start = remediation_stats.period_start
-    left join documentation_stats
-        on spine.team_id = documentation_stats.team_id
-        and spine.period_start = documentation_stats.period_start
+    inner join record_metrics
+        on spine.team_id = record_metrics.team_id
+        and spine.period_start = record_metrics.period_start
     left join request_stats
         on spine.team_id = request_stats.team_id
         and spine.period_start = request_stats.period_start
@@ -236,9 +415,6 @@ metrics as (
     left join time_to_first_token_p95
         on spine.team_id = time_to_first_token_p95.team_id
         and spine.period_start = time_to_first_token_p95.period_start
-    left join remediation_interval
-        on spine.team_id = remediation_interval.team_id
-        and spine.period_start = remediation_interval.period_start
     left join trace_stats
         on spine.team_id = trace_stats.team_id
         and spine.period_start = trace_stats.period_start
@@ -254,6 +430,7 @@ final as (
     select
         {{ ai_maturity.metric_mart_columns('metrics') }}
     from metrics
+    {{ ai_maturity.union_tombstones(['team_id', 'period_start'], 'metrics') }}
 )
 
 select * from final
