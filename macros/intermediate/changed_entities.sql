@@ -181,3 +181,32 @@ changed as (
         select 1 as nothing_to_delete
     {%- endif -%}
 {% endmacro %}
+
+{#-
+  The hook around an incremental run of a team × period mart that filters its large inputs by the
+  CTE `changed` (before=true: the pre-hook; false: the post-hook). DuckDB's optimizer builds a
+  semi join on whichever side it estimates smaller, and it estimates a `_batch_at > since` filter
+  at a fifth of the table: the few thousand changed cells looked larger than the 20 M traces they
+  filter, so the hash tables were built on the traces and requests (9 GiB, out of memory at scale
+  10). The pre-hook turns that swap off for the mart's query, the post-hook turns it back on. Empty
+  (no statement) on a full build and on the other engines.
+-#}
+{% macro changed_cells_planner_hook(before) %}
+    {{- return(adapter.dispatch('changed_cells_planner_hook', 'ai_maturity')(before)) -}}
+{% endmacro %}
+
+{% macro default__changed_cells_planner_hook(before) %}{{ return('') }}{% endmacro %}
+
+{% macro duckdb__changed_cells_planner_hook(before) %}
+    {%- if not ai_maturity.recomputes_changed_only() -%}
+        {{ return('') }}
+    {%- endif -%}
+    {{ return("set disabled_optimizers = 'build_side_probe_side'" if before else 'reset disabled_optimizers') }}
+{% endmacro %}
+
+{#- Two values of a column differ: one is null and the other not, or they are further apart than a
+    relative 1e-9 (a mean summed in another order by another thread differs in its last bits; exact
+    for counts below 10^9). -#}
+{% macro values_differ(left, right) %}
+    {{- return('((' ~ left ~ ' is null) != (' ~ right ~ ' is null) or abs(' ~ left ~ ' - ' ~ right ~ ') > 1e-9 * greatest(abs(' ~ left ~ '), abs(' ~ right ~ ')))') -}}
+{% endmacro %}

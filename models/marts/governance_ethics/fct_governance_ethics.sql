@@ -14,6 +14,10 @@
   own. A cell that left the spine comes out as a tombstone (its key, a null `_batch_at`), deleted
   by the post-hook.
 -#}
+{{ config(
+    pre_hook="{{ ai_maturity.changed_cells_planner_hook(true) }}",
+    post_hook="{{ ai_maturity.changed_cells_planner_hook(false) }}",
+) }}
 {%- set incremental_run = ai_maturity.recomputes_changed_only() -%}
 {#- the metrics of the record tables, computed for every cell (CTE record_metrics) -#}
 {%- set record_columns = [
@@ -243,7 +247,8 @@ record_metrics as (
             and all_team_periods.period_start = mart_rows.period_start
         where all_team_periods.team_id is null or mart_rows.team_id is null
         union all
-        -- cells whose record metrics (explainability, bias audits, documentation) changed
+        -- cells whose record metrics (explainability, bias audits, documentation) changed (a mean
+        -- summed in another order is not a change: values_differ)
         select
             mart_rows.team_id,
             mart_rows.period_start
@@ -254,7 +259,7 @@ record_metrics as (
         where
             false
             {%- for column in record_columns %}
-                or record_mart_values.{{ column }} is distinct from mart_rows.{{ column }}
+                or {{ ai_maturity.values_differ('record_mart_values.' ~ column, 'mart_rows.' ~ column) }}
             {%- endfor %}
     ),
 
