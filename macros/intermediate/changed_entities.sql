@@ -210,3 +210,36 @@ changed as (
 {% macro values_differ(left, right) %}
     {{- return('((' ~ left ~ ' is null) != (' ~ right ~ ' is null) or abs(' ~ left ~ ' - ' ~ right ~ ') > 1e-9 * greatest(abs(' ~ left ~ '), abs(' ~ right ~ ')))') -}}
 {% endmacro %}
+
+{#- A team × period mart's changed-cell candidates: the cells that joined or left the spine since
+    its last run (a select of team_id, period_start; incremental runs only). -#}
+{% macro spine_changed_cells() %}
+    {%- set query -%}
+        select
+            coalesce(spine.team_id, mart_rows.team_id) as team_id,
+            coalesce(spine.period_start, mart_rows.period_start) as period_start
+        from {{ ref('int_team_periods') }} as spine
+        full outer join {{ this }} as mart_rows
+            on spine.team_id = mart_rows.team_id
+            and spine.period_start = mart_rows.period_start
+        where spine.team_id is null or mart_rows.team_id is null
+    {%- endset -%}
+    {{ return(query) }}
+{% endmacro %}
+
+{#- The CTE `changed` (followed by a comma) of a team × period mart: the distinct cells, with a
+    team and a period, of its CTE `changed_cell_candidates` (incremental runs only). -#}
+{% macro changed_cells_cte() %}
+    {%- set cte -%}
+    changed as (
+        select distinct
+            team_id,
+            period_start
+        from changed_cell_candidates
+        where
+            team_id is not null
+            and period_start is not null
+    ),
+    {%- endset -%}
+    {{ return(cte) }}
+{% endmacro %}

@@ -132,14 +132,7 @@ with
         where _batch_at > {{ since }}
         union all
         -- cells that joined or left the spine
-        select
-            coalesce(spine.team_id, mart_rows.team_id) as team_id,
-            coalesce(spine.period_start, mart_rows.period_start) as period_start
-        from {{ ref('int_team_periods') }} as spine
-        full outer join {{ this }} as mart_rows
-            on spine.team_id = mart_rows.team_id
-            and spine.period_start = mart_rows.period_start
-        where spine.team_id is null or mart_rows.team_id is null
+        {{ ai_maturity.spine_changed_cells() }}
         union all
         -- cells whose stored bands the current benchmarks (seed or report year) set differently
         select
@@ -159,15 +152,7 @@ with
             {%- endfor %}
     ),
 
-    changed as (
-        select distinct
-            team_id,
-            period_start
-        from changed_cell_candidates
-        where
-            team_id is not null
-            and period_start is not null
-    ),
+    {{ ai_maturity.changed_cells_cte() }}
 {%- endif %}
 
 spine as (

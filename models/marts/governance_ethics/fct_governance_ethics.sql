@@ -238,14 +238,7 @@ record_metrics as (
         {%- endfor %}
         union all
         -- cells that joined or left the spine
-        select
-            coalesce(all_team_periods.team_id, mart_rows.team_id) as team_id,
-            coalesce(all_team_periods.period_start, mart_rows.period_start) as period_start
-        from all_team_periods
-        full outer join {{ this }} as mart_rows
-            on all_team_periods.team_id = mart_rows.team_id
-            and all_team_periods.period_start = mart_rows.period_start
-        where all_team_periods.team_id is null or mart_rows.team_id is null
+        {{ ai_maturity.spine_changed_cells() }}
         union all
         -- cells whose record metrics (explainability, bias audits, documentation) changed (a mean
         -- summed in another order is not a change: values_differ)
@@ -263,15 +256,7 @@ record_metrics as (
             {%- endfor %}
     ),
 
-    changed as (
-        select distinct
-            team_id,
-            period_start
-        from changed_cell_candidates
-        where
-            team_id is not null
-            and period_start is not null
-    ),
+    {{ ai_maturity.changed_cells_cte() }}
 {%- endif %}
 
 spine as (
