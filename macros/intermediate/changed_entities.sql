@@ -204,11 +204,11 @@ changed as (
     {{ return("set disabled_optimizers = 'build_side_probe_side'" if before else 'reset disabled_optimizers') }}
 {% endmacro %}
 
-{#- Two values of a column differ: one is null and the other not, or they are further apart than a
-    relative 1e-9 (a mean summed in another order by another thread differs in its last bits; exact
-    for counts below 10^9). -#}
+{#- Two values of a column differ (true or false, never null): one is null and the other not, or
+    they are further apart than a relative 1e-9 (a mean summed in another order by another thread
+    differs in its last bits; exact for counts below 10^9). Tested by tests/dbt/assert_values_differ.sql. -#}
 {% macro values_differ(left, right) %}
-    {{- return('((' ~ left ~ ' is null) != (' ~ right ~ ' is null) or abs(' ~ left ~ ' - ' ~ right ~ ') > 1e-9 * greatest(abs(' ~ left ~ '), abs(' ~ right ~ ')))') -}}
+    {{- return('coalesce((' ~ left ~ ' is null) != (' ~ right ~ ' is null) or abs(' ~ left ~ ' - ' ~ right ~ ') > 1e-9 * greatest(abs(' ~ left ~ '), abs(' ~ right ~ ')), false)') -}}
 {% endmacro %}
 
 {#- A team × period mart's changed-cell candidates: the cells that joined or left the spine since
