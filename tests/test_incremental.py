@@ -26,8 +26,8 @@ import shutil
 import subprocess
 import sys
 import time
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import duckdb
@@ -453,7 +453,7 @@ def recomputed_cells(con: duckdb.DuckDBPyConnection, mart: str) -> set[tuple[str
         f"select team_id, period_start from {mart} where _batch_at = (select max(_batch_at) from {mart})").fetchall()}
 
 
-def refreshed_copy(db: Path, work: Path, dbt_vars: dict[str, int] | None = None) -> Path:
+def refreshed_copy(db: Path, work: Path, dbt_vars: Mapping[str, object] | None = None) -> Path:
     """A full refresh of a copy of the same raw data."""
     work.mkdir()
     refreshed = work / "refreshed.duckdb"
@@ -551,6 +551,38 @@ def test_governance_recomputes_the_team_periods_a_query_evaluation_or_audit_move
     assert moved and moved <= recomputed, (moved, recomputed)
     assert_same_relations(
         refreshed_copy(db, tmp_path / "refreshed_sla", sla), ["fct_governance_ethics"], "a changed SLA", db)
+
+
+# optional tables the incremental LLM and governance marts read, switched off and absent below
+SWITCHED_OFF = ("llm_evaluations", "llm_request_chunks", "rag_eval_cases", "bias_audits", "explainability_requests",
+                "model_documentation")
+
+
+def test_incremental_run_with_optional_tables_switched_off_gives_the_full_refresh_marts(
+    source: Source, tmp_path: Path,
+) -> None:
+    """Optional tables switched off (`ai_maturity__<table>_enabled: false`) and absent from the
+    warehouse: two batches (the late re-deliveries second) build, the incremental marts recompute
+    only some of their team × periods, and every mart equals a full refresh of the same data."""
+    db = tmp_path / "switched_off.duckdb"
+    write_raw_tables(db, {})
+    kept = replace(source, tables=[table for table in source.tables if table not in SWITCHED_OFF])
+    with duckdb.connect(str(db)) as con:
+        for table in SWITCHED_OFF:
+            con.execute(f"drop table raw.{table}")
+    dbt_vars = {f"ai_maturity__{table}_enabled": False for table in SWITCHED_OFF}
+    late = f"timestamp '{source.late}'"
+    copy_rows(db, kept, f"_loaded_at < {late} or _loaded_at is null")
+    assert not run_dbt(RUN, db, tmp_path / "first", dbt_vars=dbt_vars).failures()
+    copy_rows(db, kept, f"_loaded_at >= {late}")
+    assert not run_dbt(RUN, db, tmp_path / "late", dbt_vars=dbt_vars).failures()
+    assert_accounted(db, kept.tables)
+    with connect(db) as con:
+        for mart in ("fct_change_delivery", "fct_governance_ethics"):
+            cells = fetch_one(con, f"select count(*) from {mart}")[0]
+            assert 0 < len(recomputed_cells(con, mart)) < cells, mart
+    assert_same_relations(
+        refreshed_copy(db, tmp_path / "refreshed", dbt_vars), MARTS, "optional tables switched off", db)
 
 
 def test_only_large_delete_insert_tables_are_checkpointed_to_free_their_deleted_rows(
