@@ -188,8 +188,11 @@ changed as (
   semi join on whichever side it estimates smaller, and it estimates a `_batch_at > since` filter
   at a fifth of the table: the few thousand changed cells looked larger than the 20 M traces they
   filter, so the hash tables were built on the traces and requests (9 GiB, out of memory at scale
-  10). The pre-hook turns that swap off for the mart's query, the post-hook turns it back on. Empty
-  (no statement) on a full build and on the other engines.
+  10). The pre-hook adds that swap to the session's `disabled_optimizers` for the mart's query, the
+  post-hook takes it out again unless the profile's `settings` disable it too (any other optimizer
+  a profile or an earlier hook disabled stays as it was). Empty (no statement) on a full build and
+  on the other engines. A mart that fails skips its post-hook: the swap stays off for the rest of
+  that dbt invocation (plans, not results, differ).
 -#}
 {% macro changed_cells_planner_hook(before) %}
     {{- return(adapter.dispatch('changed_cells_planner_hook', 'ai_maturity')(before)) -}}
@@ -198,10 +201,20 @@ changed as (
 {% macro default__changed_cells_planner_hook(before) %}{{ return('') }}{% endmacro %}
 
 {% macro duckdb__changed_cells_planner_hook(before) %}
-    {%- if not ai_maturity.recomputes_changed_only() -%}
+    {%- set optimizer = 'build_side_probe_side' -%}
+    {%- if not (execute and ai_maturity.recomputes_changed_only()) -%}
         {{ return('') }}
     {%- endif -%}
-    {{ return("set disabled_optimizers = 'build_side_probe_side'" if before else 'reset disabled_optimizers') }}
+    {%- set current = run_query("select current_setting('disabled_optimizers')").columns[0].values()[0] or '' -%}
+    {%- set disabled = current.split(',') | map('trim') | reject('equalto', '') | list -%}
+    {%- set profile_settings = target.get('settings') or {} -%}
+    {%- set kept = (profile_settings.get('disabled_optimizers') or '') | lower -%}
+    {%- if before and optimizer not in disabled -%}
+        {%- set disabled = disabled + [optimizer] -%}
+    {%- elif not before and optimizer not in kept.split(',') | map('trim') | list -%}
+        {%- set disabled = disabled | reject('equalto', optimizer) | list -%}
+    {%- endif -%}
+    {{ return("set disabled_optimizers = '" ~ disabled | join(',') ~ "'") }}
 {% endmacro %}
 
 {#- Two values of a column differ (true or false, never null): one is null and the other not, or
