@@ -11,6 +11,7 @@ Installs the pinned requirements into .venv (scripts/bootstrap.sh; a no-op when 
 the demo raw tables (scripts/generate_demo_data.py) and runs `dbt build --target duckdb`.
   AI_MATURITY_DUCKDB_PATH      DuckDB file to write and build (default data/ai_maturity.duckdb)
   AI_MATURITY_DEMO_PROFILE     small (default) or medium
+  AI_MATURITY_DBT_THREADS      dbt threads (default 2 here; the profile's default is 1)
 USAGE
 }
 case "${1:-}" in
@@ -22,6 +23,8 @@ cd "$(dirname "$0")/.."
 bash scripts/bootstrap.sh
 export DBT_PROFILES_DIR="$PWD/profiles"
 export AI_MATURITY_DUCKDB_PATH="${AI_MATURITY_DUCKDB_PATH:-data/ai_maturity.duckdb}"
+# two dbt threads: the demo data is small (the profile's default, one, bounds the memory of large builds)
+export AI_MATURITY_DBT_THREADS="${AI_MATURITY_DBT_THREADS:-2}"
 mkdir -p "$(dirname "$AI_MATURITY_DUCKDB_PATH")"
 .venv/bin/python scripts/generate_demo_data.py --duckdb "$AI_MATURITY_DUCKDB_PATH" --profile "${AI_MATURITY_DEMO_PROFILE:-small}"
 .venv/bin/dbt build --target duckdb

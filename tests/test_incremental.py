@@ -586,12 +586,13 @@ def test_incremental_run_with_optional_tables_switched_off_gives_the_full_refres
 
 
 def test_only_large_delete_insert_tables_are_checkpointed_to_free_their_deleted_rows(
-        full_build: Path, tmp_path: Path) -> None:
+        full_build: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """DuckDB keeps the versions of deleted rows pinned in memory until a checkpoint no transaction
     overlaps (macros/cross_db/release_deleted_rows.sql; at scale 10 they filled the memory limit):
     an incremental run forces one after every delete+insert model whose table holds at least var
     ai_maturity__checkpoint_min_rows rows and after nothing else, and a full refresh, which deletes
     nothing, after none."""
+    monkeypatch.setenv("DBT_LOG_LEVEL_FILE", "debug")  # the project logs at info; the statements are at debug
     db = tmp_path / "rerun.duckdb"
     shutil.copyfile(full_build, db)
     with duckdb.connect(str(db), read_only=True) as con:
