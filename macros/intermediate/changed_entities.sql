@@ -256,3 +256,62 @@ changed as (
     {%- endset -%}
     {{ return(cte) }}
 {% endmacro %}
+
+{#-
+  The CTEs (each followed by a comma) of the LLM rows an incremental run of an LLM mart starts
+  from, all changed since `since` (the mart's newest `_batch_at`): `changed_request_versions`, every
+  version of a re-validated request (request_id, trace_key, team_id, period_start and the
+  `request_columns`: a name → SQL expression over the base row `versions`); `changed_evaluations`,
+  every version of a re-validated evaluation and the current evaluations of a changed request
+  (request_id, team_id, period_start and the `evaluation_columns`, names of the evaluation's own
+  columns); `evaluated_request_versions`, every version, changed or current, of the requests of those
+  evaluations (request_id, team_id and the names of `request_columns`). Used by fct_llm_usage (its
+  scenario ids) and fct_governance_ethics (team and period only).
+-#}
+{% macro changed_llm_rows_ctes(since, request_columns={}, evaluation_columns=[]) %}
+    {%- set request_names = request_columns.keys() | list -%}
+    {%- set ctes -%}
+    changed_request_versions as (
+        select
+            versions.request_id,
+            {{ ai_maturity.llm_trace_key('versions.trace_id', 'versions.request_id') }} as trace_key,
+            versions.team_id,
+            {{ ai_maturity.staged_period_start('llm_requests') }}
+            {%- for name, expression in request_columns.items() %},
+            {{ expression }} as {{ name }}
+            {%- endfor %}
+        from {{ ref('base_ai_maturity_raw__llm_requests') }} as versions
+        where versions._batch_at > {{ since }}
+    ),
+
+    changed_evaluations as (
+        select
+            evaluation_versions.request_id,
+            evaluation_versions.team_id,
+            {{ ai_maturity.staged_period_start('llm_evaluations') }}
+            {%- for name in evaluation_columns %},
+            evaluation_versions.{{ name }}
+            {%- endfor %}
+        from {{ ref('base_ai_maturity_raw__llm_evaluations') }} as evaluation_versions
+        where evaluation_versions._batch_at > {{ since }}
+        union
+        select
+            request_id,
+            team_id,
+            period_start
+            {%- for name in evaluation_columns %},
+            {{ name }}
+            {%- endfor %}
+        from {{ ref('stg_ai_maturity_raw__llm_evaluations') }}
+        where request_id in (select changed_request_versions.request_id from changed_request_versions)
+    ),
+
+    evaluated_request_versions as (
+        select {{ (['request_id', 'team_id'] + request_names) | join(', ') }} from changed_request_versions
+        union
+        select {{ (['request_id', 'team_id'] + request_names) | join(', ') }} from {{ ref('int_llm_requests_measured') }}
+        where request_id in (select changed_evaluations.request_id from changed_evaluations)
+    ),
+    {%- endset -%}
+    {{ return(ctes) }}
+{% endmacro %}

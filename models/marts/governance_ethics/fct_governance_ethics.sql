@@ -152,46 +152,7 @@ record_metrics as (
     -- _batch_at counts in now or counted in before (a base table keeps every version of a
     -- re-validated key group: the old version of a re-delivered row names the cell it counted in),
     -- the cells that joined or left the spine and those whose record metrics changed.
-    changed_request_versions as (
-        select
-            request_id,
-            {{ ai_maturity.llm_trace_key('trace_id', 'request_id') }} as trace_key,
-            team_id,
-            {{ ai_maturity.staged_period_start('llm_requests') }}
-        from {{ ref('base_ai_maturity_raw__llm_requests') }}
-        where _batch_at > {{ since }}
-    ),
-
-    -- every version of a changed evaluation and the current evaluations of a changed request
-    changed_evaluation_versions as (
-        select
-            request_id,
-            team_id,
-            {{ ai_maturity.staged_period_start('llm_evaluations') }}
-        from {{ ref('base_ai_maturity_raw__llm_evaluations') }}
-        where _batch_at > {{ since }}
-        union
-        select
-            request_id,
-            team_id,
-            period_start
-        from {{ ref('stg_ai_maturity_raw__llm_evaluations') }}
-        where request_id in (select changed_request_versions.request_id from changed_request_versions)
-    ),
-
-    -- the teams of every version of the requests of those evaluations
-    evaluated_request_teams as (
-        select
-            request_id,
-            team_id
-        from changed_request_versions
-        union
-        select
-            request_id,
-            team_id
-        from {{ ref('int_llm_requests_measured') }}
-        where request_id in (select changed_evaluation_versions.request_id from changed_evaluation_versions)
-    ),
+    {{ ai_maturity.changed_llm_rows_ctes(since) }}
 
     record_mart_values as (
         select
@@ -217,14 +178,14 @@ record_metrics as (
         select
             team_id,
             period_start
-        from changed_evaluation_versions
+        from changed_evaluations
         union all
         select
-            evaluated_request_teams.team_id,
-            changed_evaluation_versions.period_start
-        from changed_evaluation_versions
-        inner join evaluated_request_teams
-            on changed_evaluation_versions.request_id = evaluated_request_teams.request_id
+            evaluated_request_versions.team_id,
+            changed_evaluations.period_start
+        from changed_evaluations
+        inner join evaluated_request_versions
+            on changed_evaluations.request_id = evaluated_request_versions.request_id
         {%- for model_name in [
             'int_llm_requests_measured', 'int_llm_traces_costed', 'int_llm_evaluations_attributed', 'int_rag_answers_cited',
         ] %}

@@ -46,27 +46,17 @@
 with
 {%- if incremental_run %}
     {%- do ai_maturity.assert_history_settings_unchanged(with_periods=true) %}
-    {%- set versions = ai_maturity.llm_request_scenario_ids('versions') %}
     {%- set attributed = ai_maturity.llm_evaluation_usage_ids('evaluations', 'requests') %}
     {%- set since = ai_maturity.changed_since() %}
     -- The groups this run recomputes: every group that a row changed since the mart's newest
     -- _batch_at counts in now or counted in before. A base table keeps every version of a
     -- re-validated key group (the old version of a re-delivered row names the group it counted
     -- in); the rows that did not change are read as they are now.
-    changed_request_versions as (
-        select
-            versions.request_id,
-            {{ ai_maturity.llm_trace_key('versions.trace_id', 'versions.request_id') }} as trace_key,
-            versions.team_id,
-            {{ ai_maturity.staged_period_start('llm_requests') }},
-            {{ versions.feature_name }} as feature_name,
-            {{ versions.response_model }} as response_model,
-            {{ versions.model_version }} as model_version,
-            {{ versions.prompt_hash }} as prompt_hash,
-            {{ versions.retrieval_config_id }} as retrieval_config_id
-        from {{ ref('base_ai_maturity_raw__llm_requests') }} as versions
-        where versions._batch_at > {{ since }}
-    ),
+    {{ ai_maturity.changed_llm_rows_ctes(
+        since,
+        request_columns=ai_maturity.llm_request_scenario_ids('versions'),
+        evaluation_columns=['feature_name', 'model_version', 'prompt_hash', 'retrieval_config_id'],
+    ) }}
 
     -- requests: every version of a changed request, and the requests recomputed for their evaluations
     request_group_candidates as (
@@ -98,40 +88,9 @@ with
         inner join trace_members as leads on firsts.trace_key = leads.trace_key
     ),
 
-    -- evaluations: every version of a changed evaluation and the current evaluations of a changed
-    -- request, each in its own period under its own ids and under those of every version of its
-    -- request
-    changed_evaluations as (
-        select
-            evaluation_versions.request_id,
-            evaluation_versions.team_id,
-            {{ ai_maturity.staged_period_start('llm_evaluations') }},
-            evaluation_versions.feature_name,
-            evaluation_versions.model_version,
-            evaluation_versions.prompt_hash,
-            evaluation_versions.retrieval_config_id
-        from {{ ref('base_ai_maturity_raw__llm_evaluations') }} as evaluation_versions
-        where evaluation_versions._batch_at > {{ since }}
-        union
-        select
-            request_id,
-            team_id,
-            period_start,
-            feature_name,
-            model_version,
-            prompt_hash,
-            retrieval_config_id
-        from {{ ref('stg_ai_maturity_raw__llm_evaluations') }}
-        where request_id in (select changed_request_versions.request_id from changed_request_versions)
-    ),
-
-    evaluated_request_versions as (
-        select request_id, team_id, {{ scenario_dims | join(', ') }} from changed_request_versions
-        union
-        select request_id, team_id, {{ scenario_dims | join(', ') }} from {{ ref('int_llm_requests_measured') }}
-        where request_id in (select changed_evaluations.request_id from changed_evaluations)
-    ),
-
+    -- evaluations (changed_evaluations): every version of a changed evaluation and the current
+    -- evaluations of a changed request, each in its own period under its own ids and under those of
+    -- every version of its request (evaluated_request_versions)
     evaluation_group_candidates as (
         select
             team_id,
